@@ -1,0 +1,334 @@
+/* RSA key generation and CryptoAPI PUBLICKEYBLOB encode/parse over OpenSSL 3.
+ *
+ * Only the OpenSSL 3 EVP / OSSL_PARAM API is used (no deprecated RSA_*).  The
+ * blob is produced and read byte by byte with explicit little-endian
+ * arithmetic: no casts of the buffer to wider types, no assumption about host
+ * byte order or alignment.  The parser treats its input as hostile.
+ *
+ * Secrets: the only private material handled here is the EVP_PKEY made by
+ * keyblob_generate, which is released with EVP_PKEY_free (it clears the key
+ * components).  Everything else (N, E, the blob) is public, so no temporary
+ * buffer here ever holds anything that needs OPENSSL_cleanse. */
+#include "keyblob.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/param_build.h>
+#include <openssl/params.h>
+#include <openssl/rsa.h>
+
+/* Byte offsets inside the 20-byte header. */
+#define OFF_TYPE     0u
+#define OFF_VERSION  1u
+#define OFF_RESERVED 2u   /* WORD   */
+#define OFF_ALG      4u   /* ALG_ID */
+#define OFF_MAGIC    8u   /* DWORD  */
+#define OFF_BITLEN   12u  /* DWORD  */
+#define OFF_PUBEXP   16u  /* DWORD  */
+
+#define KEYBLOB_RSA_E 65537u
+
+const char *keyblob_status_str(enum keyblob_status st)
+{
+    switch (st) {
+    case KEYBLOB_OK:          return "success";
+    case KEYBLOB_E_NOMEM:     return "out of memory";
+    case KEYBLOB_E_BITS:      return "RSA key size not allowed (2048, 3072 or 4096 bits)";
+    case KEYBLOB_E_KEYGEN:    return "RSA key generation failed";
+    case KEYBLOB_E_NOT_RSA:   return "key is not an RSA key";
+    case KEYBLOB_E_TRUNCATED: return "key blob truncated";
+    case KEYBLOB_E_TRAILING:  return "key blob has trailing bytes";
+    case KEYBLOB_E_TYPE:      return "key blob type is not PUBLICKEYBLOB";
+    case KEYBLOB_E_VERSION:   return "key blob version is not 2";
+    case KEYBLOB_E_RESERVED:  return "key blob reserved field is not zero";
+    case KEYBLOB_E_ALG:       return "key blob algorithm is not CALG_RSA_KEYX";
+    case KEYBLOB_E_MAGIC:     return "key blob magic is not RSA1";
+    case KEYBLOB_E_BITLEN:    return "key blob bit length not allowed";
+    case KEYBLOB_E_EXPONENT:  return "RSA public exponent invalid";
+    case KEYBLOB_E_MODULUS:   return "RSA modulus invalid";
+    case KEYBLOB_E_OPENSSL:   return "OpenSSL rejected the key material";
+    }
+    return "unknown status";
+}
+
+int keyblob_bits_allowed(unsigned bits)
+{
+    return bits == 2048u || bits == 3072u || bits == 4096u;
+}
+
+/* ---- little-endian helpers (byte by byte, any alignment, any host) ---- */
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v & 0xFFu);
+    p[1] = (unsigned char)((v >> 8) & 0xFFu);
+    p[2] = (unsigned char)((v >> 16) & 0xFFu);
+    p[3] = (unsigned char)((v >> 24) & 0xFFu);
+}
+
+static uint16_t get_le16(const unsigned char *p)
+{
+    return (uint16_t)((unsigned)p[0] | ((unsigned)p[1] << 8));
+}
+
+static uint32_t get_le32(const unsigned char *p)
+{
+    return (uint32_t)p[0]
+         | ((uint32_t)p[1] << 8)
+         | ((uint32_t)p[2] << 16)
+         | ((uint32_t)p[3] << 24);
+}
+
+/* ---- key generation ---- */
+
+enum keyblob_status keyblob_generate(unsigned bits, EVP_PKEY **out)
+{
+    EVP_PKEY_CTX *ctx = NULL;
+    EVP_PKEY *pkey = NULL;
+    enum keyblob_status st = KEYBLOB_E_KEYGEN;
+    unsigned int e = KEYBLOB_RSA_E;
+    OSSL_PARAM params[2];
+
+    if (out == NULL)
+        return KEYBLOB_E_KEYGEN;
+    *out = NULL;
+    if (!keyblob_bits_allowed(bits))
+        return KEYBLOB_E_BITS;
+
+    ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+    if (ctx == NULL)
+        goto done;
+    if (EVP_PKEY_keygen_init(ctx) <= 0)
+        goto done;
+    /* bits is one of 2048/3072/4096, so the int conversion is exact. */
+    if (EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, (int)bits) <= 0)
+        goto done;
+    /* 65537 is OpenSSL's default too; say it explicitly. */
+    params[0] = OSSL_PARAM_construct_uint(OSSL_PKEY_PARAM_RSA_E, &e);
+    params[1] = OSSL_PARAM_construct_end();
+    if (EVP_PKEY_CTX_set_params(ctx, params) <= 0)
+        goto done;
+    if (EVP_PKEY_generate(ctx, &pkey) <= 0 || pkey == NULL)
+        goto done;
+    /* Paranoia: the key must really be of the size asked for. */
+    if (EVP_PKEY_get_bits(pkey) != (int)bits)
+        goto done;
+
+    *out = pkey;
+    pkey = NULL;
+    st = KEYBLOB_OK;
+done:
+    EVP_PKEY_free(pkey);      /* private key: EVP_PKEY_free clears it */
+    EVP_PKEY_CTX_free(ctx);
+    return st;
+}
+
+/* ---- encoding ---- */
+
+enum keyblob_status keyblob_encode_public(const EVP_PKEY *key,
+                                          unsigned char **out, size_t *out_len)
+{
+    BIGNUM *n = NULL, *e = NULL;
+    unsigned char *buf = NULL;
+    enum keyblob_status st;
+    int nbits;
+    size_t mod_len, total;
+    uint32_t e32;
+
+    if (out != NULL)
+        *out = NULL;
+    if (out_len != NULL)
+        *out_len = 0;
+    if (key == NULL || !EVP_PKEY_is_a(key, "RSA"))
+        return KEYBLOB_E_NOT_RSA;
+    if (out == NULL || out_len == NULL)
+        return KEYBLOB_E_NOMEM;   /* nowhere to put the result */
+
+    if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n) <= 0
+        || EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E, &e) <= 0) {
+        st = KEYBLOB_E_OPENSSL;
+        goto done;
+    }
+
+    /* The modulus must have exactly an allowed bit length, so the blob's
+     * bitlen field tells the truth and bitlen/8 bytes hold it exactly. */
+    nbits = BN_num_bits(n);
+    if (nbits <= 0 || !keyblob_bits_allowed((unsigned)nbits)) {
+        st = KEYBLOB_E_BITS;
+        goto done;
+    }
+    if (!BN_is_odd(n)) {
+        st = KEYBLOB_E_MODULUS;
+        goto done;
+    }
+    /* pubexp is a DWORD: it must fit 32 bits, be odd and >= 3. */
+    if (BN_num_bits(e) > 32 || !BN_is_odd(e) || BN_is_one(e)) {
+        st = KEYBLOB_E_EXPONENT;
+        goto done;
+    }
+    {
+        BN_ULONG w = BN_get_word(e);  /* fits: at most 32 bits */
+        e32 = (uint32_t)w;
+    }
+
+    mod_len = (size_t)nbits / 8u;
+    total = KEYBLOB_HEADER_SIZE + mod_len;
+    buf = malloc(total);
+    if (buf == NULL) {
+        st = KEYBLOB_E_NOMEM;
+        goto done;
+    }
+
+    buf[OFF_TYPE] = KEYBLOB_PUBLICKEYBLOB;
+    buf[OFF_VERSION] = KEYBLOB_CUR_VERSION;
+    buf[OFF_RESERVED] = 0;        /* WORD reserved = 0 */
+    buf[OFF_RESERVED + 1u] = 0;
+    put_le32(buf + OFF_ALG, KEYBLOB_CALG_RSA_KEYX);
+    put_le32(buf + OFF_MAGIC, KEYBLOB_MAGIC_RSA1);
+    put_le32(buf + OFF_BITLEN, (uint32_t)nbits);
+    put_le32(buf + OFF_PUBEXP, e32);
+    /* mod_len <= 512, so the int conversion is exact. */
+    if (BN_bn2lebinpad(n, buf + KEYBLOB_HEADER_SIZE, (int)mod_len) != (int)mod_len) {
+        st = KEYBLOB_E_OPENSSL;
+        goto done;
+    }
+
+    *out = buf;
+    *out_len = total;
+    buf = NULL;
+    st = KEYBLOB_OK;
+done:
+    free(buf);   /* public data only */
+    BN_free(n);  /* public values */
+    BN_free(e);
+    return st;
+}
+
+/* ---- parsing ---- */
+
+enum keyblob_status keyblob_parse_public(const unsigned char *blob, size_t len,
+                                         struct keyblob_public *out)
+{
+    uint32_t alg, magic, bitlen, pubexp;
+    size_t mod_len, need;
+    const unsigned char *mod;
+
+    if (out != NULL)
+        memset(out, 0, sizeof *out);
+    if (blob == NULL || len < KEYBLOB_HEADER_SIZE)
+        return KEYBLOB_E_TRUNCATED;
+
+    if (blob[OFF_TYPE] != KEYBLOB_PUBLICKEYBLOB)
+        return KEYBLOB_E_TYPE;
+    if (blob[OFF_VERSION] != KEYBLOB_CUR_VERSION)
+        return KEYBLOB_E_VERSION;
+    if (get_le16(blob + OFF_RESERVED) != 0)
+        return KEYBLOB_E_RESERVED;
+    alg = get_le32(blob + OFF_ALG);
+    if (alg != KEYBLOB_CALG_RSA_KEYX)
+        return KEYBLOB_E_ALG;
+    magic = get_le32(blob + OFF_MAGIC);
+    if (magic != KEYBLOB_MAGIC_RSA1)
+        return KEYBLOB_E_MAGIC;
+    bitlen = get_le32(blob + OFF_BITLEN);
+    /* Checked before any size arithmetic: afterwards bitlen <= 4096, so
+     * nothing below can overflow even a 32-bit size_t. */
+    if (!keyblob_bits_allowed(bitlen))
+        return KEYBLOB_E_BITLEN;
+    pubexp = get_le32(blob + OFF_PUBEXP);
+
+    mod_len = (size_t)bitlen / 8u;
+    need = KEYBLOB_HEADER_SIZE + mod_len;
+    if (len < need)
+        return KEYBLOB_E_TRUNCATED;
+    if (len > need)
+        return KEYBLOB_E_TRAILING;
+
+    if (pubexp < 3u || (pubexp & 1u) == 0)
+        return KEYBLOB_E_EXPONENT;
+
+    mod = blob + KEYBLOB_HEADER_SIZE;
+    if ((mod[0] & 1u) == 0 || mod[mod_len - 1] == 0)
+        return KEYBLOB_E_MODULUS;
+
+    if (out != NULL) {
+        out->bitlen = bitlen;
+        out->pubexp = pubexp;
+        out->modulus_le = mod;
+        out->modulus_len = mod_len;
+    }
+    return KEYBLOB_OK;
+}
+
+enum keyblob_status keyblob_public_to_pkey(const unsigned char *blob, size_t len,
+                                           EVP_PKEY **out)
+{
+    struct keyblob_public pub;
+    enum keyblob_status st;
+    BIGNUM *n = NULL, *e = NULL;
+    OSSL_PARAM_BLD *bld = NULL;
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *ctx = NULL;
+    EVP_PKEY *pkey = NULL;
+
+    if (out == NULL)
+        return KEYBLOB_E_OPENSSL;
+    *out = NULL;
+
+    st = keyblob_parse_public(blob, len, &pub);
+    if (st != KEYBLOB_OK)
+        return st;
+
+    /* modulus_len <= 512, so the int conversion is exact. */
+    n = BN_lebin2bn(pub.modulus_le, (int)pub.modulus_len, NULL);
+    e = BN_new();
+    if (n == NULL || e == NULL || !BN_set_word(e, pub.pubexp)) {
+        st = KEYBLOB_E_NOMEM;
+        goto done;
+    }
+    /* The parser's checks imply these; keep the invariant explicit. */
+    if (BN_num_bits(n) > (int)pub.bitlen || BN_num_bits(n) <= (int)pub.bitlen - 8) {
+        st = KEYBLOB_E_MODULUS;
+        goto done;
+    }
+
+    bld = OSSL_PARAM_BLD_new();
+    if (bld == NULL) {
+        st = KEYBLOB_E_NOMEM;
+        goto done;
+    }
+    if (!OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n)
+        || !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e)) {
+        st = KEYBLOB_E_NOMEM;
+        goto done;
+    }
+    params = OSSL_PARAM_BLD_to_param(bld);
+    if (params == NULL) {
+        st = KEYBLOB_E_NOMEM;
+        goto done;
+    }
+
+    ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+    if (ctx == NULL
+        || EVP_PKEY_fromdata_init(ctx) <= 0
+        || EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0
+        || pkey == NULL) {
+        st = KEYBLOB_E_OPENSSL;
+        goto done;
+    }
+
+    *out = pkey;
+    pkey = NULL;
+    st = KEYBLOB_OK;
+done:
+    EVP_PKEY_free(pkey);
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    BN_free(n);
+    BN_free(e);
+    return st;
+}

@@ -1,0 +1,89 @@
+/* RSA key generation and CryptoAPI PUBLICKEYBLOB encoding, in plain C over
+ * OpenSSL 3's EVP API.  No Windows headers: this file is compiled natively for
+ * the unit tests (under the sanitizers) and for both Windows arches, so the
+ * blob layout is spelled out here rather than taken from <wincrypt.h>. */
+#ifndef EMPKP_KEYBLOB_H
+#define EMPKP_KEYBLOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <openssl/evp.h>
+
+/* Layout of a CryptoAPI PUBLICKEYBLOB for RSA (all integers little-endian):
+ *   BLOBHEADER { BYTE bType=6; BYTE bVersion=2; WORD reserved=0; ALG_ID aiKeyAlg=0xA400 }
+ *   RSAPUBKEY  { DWORD magic="RSA1"; DWORD bitlen; DWORD pubexp }
+ *   BYTE modulus[bitlen/8]            (little-endian) */
+#define KEYBLOB_PUBLICKEYBLOB   0x06
+#define KEYBLOB_CUR_VERSION     0x02
+#define KEYBLOB_CALG_RSA_KEYX   0x0000A400u
+#define KEYBLOB_MAGIC_RSA1      0x31415352u /* "RSA1" */
+#define KEYBLOB_HEADER_SIZE     20u         /* BLOBHEADER + RSAPUBKEY */
+
+#define KEYBLOB_DEFAULT_BITS    2048u
+
+enum keyblob_status {
+    KEYBLOB_OK = 0,
+    KEYBLOB_E_NOMEM,        /* allocation failed */
+    KEYBLOB_E_BITS,         /* key size not one we allow (2048, 3072, 4096);
+                               encode: modulus bit length not exactly one of them */
+    KEYBLOB_E_KEYGEN,       /* OpenSSL key generation failed (RNG, ...) */
+    KEYBLOB_E_NOT_RSA,      /* EVP_PKEY is NULL or not an RSA key (RSA-PSS included) */
+    KEYBLOB_E_TRUNCATED,    /* blob shorter than its header says */
+    KEYBLOB_E_TRAILING,     /* bytes after the modulus */
+    KEYBLOB_E_TYPE,         /* bType is not PUBLICKEYBLOB */
+    KEYBLOB_E_VERSION,      /* bVersion is not 2 */
+    KEYBLOB_E_RESERVED,     /* reserved field not zero */
+    KEYBLOB_E_ALG,          /* aiKeyAlg is not CALG_RSA_KEYX */
+    KEYBLOB_E_MAGIC,        /* not "RSA1" */
+    KEYBLOB_E_BITLEN,       /* bitlen not a multiple of 8, or not allowed */
+    KEYBLOB_E_EXPONENT,     /* public exponent even or < 3 (encode: or wider than 32 bits) */
+    KEYBLOB_E_MODULUS,      /* modulus even, or top byte zero (bit length lies) */
+    KEYBLOB_E_OPENSSL       /* OpenSSL refused the key material */
+};
+
+/* Human-readable, static, never NULL. */
+const char *keyblob_status_str(enum keyblob_status st);
+
+/* Only these sizes are accepted anywhere (keygen and parse). */
+int keyblob_bits_allowed(unsigned bits);
+
+/* Generate an RSA key pair (exponent 65537) with EVP_PKEY_generate.
+ * *out is set to NULL first and gets the key (free with EVP_PKEY_free) only on
+ * KEYBLOB_OK.  Disallowed bits -> KEYBLOB_E_BITS without touching OpenSSL;
+ * out == NULL -> KEYBLOB_E_KEYGEN. */
+enum keyblob_status keyblob_generate(unsigned bits, EVP_PKEY **out);
+
+/* Encode the public half of an RSA key as a PUBLICKEYBLOB into a malloc'd
+ * buffer (*out, *out_len); caller frees with free().  Byte-identical to
+ * OpenSSL's i2b_PublicKey_bio for the keys we accept: the modulus must be odd
+ * and exactly 2048/3072/4096 bits (else KEYBLOB_E_MODULUS / KEYBLOB_E_BITS)
+ * and the exponent must fit a DWORD.  *out = NULL, *out_len = 0 on any
+ * failure; out or out_len NULL -> KEYBLOB_E_NOMEM (nowhere to put it). */
+enum keyblob_status keyblob_encode_public(const EVP_PKEY *key,
+                                          unsigned char **out, size_t *out_len);
+
+/* Parsed view of a PUBLICKEYBLOB; modulus points into the caller's buffer. */
+struct keyblob_public {
+    uint32_t bitlen;
+    uint32_t pubexp;
+    const unsigned char *modulus_le;  /* bitlen/8 bytes, little-endian */
+    size_t modulus_len;
+};
+
+/* Check every header field and the length; never reads past blob[len-1].
+ * Checks, in order (first failure wins): len >= 20 and blob != NULL
+ * (TRUNCATED), bType, bVersion, reserved, aiKeyAlg, magic, bitlen allowed
+ * (BITLEN; before any size arithmetic), len == 20 + bitlen/8 (TRUNCATED /
+ * TRAILING), exponent (EXPONENT), modulus odd with non-zero top byte
+ * (MODULUS).  out may be NULL (validate only); otherwise it is zeroed first
+ * and filled on KEYBLOB_OK. */
+enum keyblob_status keyblob_parse_public(const unsigned char *blob, size_t len,
+                                         struct keyblob_public *out);
+
+/* Parse, then build an OpenSSL public key from the blob (EVP_PKEY_fromdata).
+ * Returns the parser's status unchanged on a bad blob.  *out is set to NULL
+ * first; out == NULL -> KEYBLOB_E_OPENSSL. */
+enum keyblob_status keyblob_public_to_pkey(const unsigned char *blob, size_t len,
+                                           EVP_PKEY **out);
+
+#endif

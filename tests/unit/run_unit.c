@@ -1,0 +1,20 @@
+/* One runner for every unit suite in suites.h.  Exit status 0 when all
+ * passed.  Natively Check forks per test and enforces timeouts; under Wine
+ * it runs without fork, so the caller wraps it in `timeout`. */
+#include <stdlib.h>
+
+#include <check.h>
+
+#include "suites.h"
+
+int main(void)
+{
+    SRunner *sr = srunner_create(keyblob_suite());
+    int failed;
+
+    srunner_add_suite(sr, cmdline_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

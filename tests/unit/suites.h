@@ -1,0 +1,11 @@
+/* The Check suites of the unit-test runner (run_unit.c), which is built
+ * natively (under the sanitizers) and for Windows (run under Wine). */
+#ifndef EMPKP_TESTS_UNIT_SUITES_H
+#define EMPKP_TESTS_UNIT_SUITES_H
+
+#include <check.h>
+
+Suite *keyblob_suite(void);   /* test_keyblob.c: crypto/keyblob.c */
+Suite *cmdline_suite(void);   /* test_cmdline.c: server/cmdline.c */
+
+#endif

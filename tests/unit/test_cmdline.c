@@ -1,0 +1,119 @@
+/* Command-line decisions of empkp.exe (server/cmdline.c). */
+#include <string.h>
+
+#include <check.h>
+
+#include "cmdline.h"
+#include "suites.h"
+
+static struct cmdline parse1(const char *arg)
+{
+    const char *argv[] = { "empkp.exe", arg, NULL };
+    struct cmdline cmd;
+
+    cmdline_parse(2, argv, &cmd);
+    return cmd;
+}
+
+START_TEST(test_switches_any_case_and_prefix)
+{
+    static const struct { const char *arg; enum cmdline_action want; } cases[] = {
+        { "/regserver", CMDLINE_REGSERVER },   { "-regserver", CMDLINE_REGSERVER },
+        { "/RegServer", CMDLINE_REGSERVER },   { "-REGSERVER", CMDLINE_REGSERVER },
+        { "/unregserver", CMDLINE_UNREGSERVER }, { "-UnRegServer", CMDLINE_UNREGSERVER },
+        { "-Embedding", CMDLINE_EMBEDDING },   { "/embedding", CMDLINE_EMBEDDING },
+        { "/Automation", CMDLINE_EMBEDDING },
+        { "/?", CMDLINE_USAGE }, { "-?", CMDLINE_USAGE }, { "/h", CMDLINE_USAGE },
+        { "/HELP", CMDLINE_USAGE },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct cmdline cmd = parse1(cases[i].arg);
+        ck_assert_msg(cmd.action == cases[i].want, "%s gave %d, want %d",
+                      cases[i].arg, (int)cmd.action, (int)cases[i].want);
+        ck_assert_str_eq(cmd.message, "");
+    }
+}
+END_TEST
+
+START_TEST(test_bad_arguments_are_errors)
+{
+    static const char *const bad[] = {
+        "regserver", "/regserve", "/regserverx", "//regserver", "/", "-", "",
+        "/reg server", "/Embedding=1", "/unregister", "/s", "/\xc3\xa9",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct cmdline cmd = parse1(bad[i]);
+        ck_assert_msg(cmd.action == CMDLINE_ERROR, "\"%s\" was accepted", bad[i]);
+        ck_assert_msg(strstr(cmd.message, "unknown argument") != NULL, "%s", cmd.message);
+    }
+}
+END_TEST
+
+START_TEST(test_no_arguments_is_an_error)
+{
+    const char *argv[] = { "empkp.exe", NULL };
+    struct cmdline cmd;
+
+    cmdline_parse(1, argv, &cmd);
+    ck_assert_int_eq(cmd.action, CMDLINE_ERROR);
+    ck_assert_ptr_nonnull(strstr(cmd.message, "/?"));
+    cmdline_parse(0, NULL, &cmd);
+    ck_assert_int_eq(cmd.action, CMDLINE_ERROR);
+}
+END_TEST
+
+START_TEST(test_two_switches_are_refused)
+{
+    const char *argv[] = { "empkp.exe", "/regserver", "/unregserver", NULL };
+    struct cmdline cmd;
+
+    cmdline_parse(3, argv, &cmd);
+    ck_assert_int_eq(cmd.action, CMDLINE_ERROR);
+    ck_assert_ptr_nonnull(strstr(cmd.message, "/unregserver"));
+}
+END_TEST
+
+START_TEST(test_long_argument_is_cut_in_message)
+{
+    char arg[4096];
+    struct cmdline cmd;
+
+    memset(arg, 'A', sizeof(arg) - 1);
+    arg[0] = '/';
+    arg[sizeof(arg) - 1] = 0;
+    cmd = parse1(arg);
+    ck_assert_int_eq(cmd.action, CMDLINE_ERROR);
+    ck_assert_uint_lt(strlen(cmd.message), sizeof(cmd.message));
+    ck_assert_ptr_nonnull(strstr(cmd.message, "...\""));
+}
+END_TEST
+
+START_TEST(test_usage_names_every_switch)
+{
+    const char *usage = cmdline_usage();
+
+    ck_assert_ptr_nonnull(strstr(usage, "/regserver"));
+    ck_assert_ptr_nonnull(strstr(usage, "/unregserver"));
+    ck_assert_ptr_nonnull(strstr(usage, "-Embedding"));
+    ck_assert_ptr_nonnull(strstr(usage, "87"));
+}
+END_TEST
+
+Suite *cmdline_suite(void)
+{
+    Suite *s = suite_create("cmdline");
+    TCase *tc = tcase_create("parse");
+
+    tcase_add_test(tc, test_switches_any_case_and_prefix);
+    tcase_add_test(tc, test_bad_arguments_are_errors);
+    tcase_add_test(tc, test_no_arguments_is_an_error);
+    tcase_add_test(tc, test_two_switches_are_refused);
+    tcase_add_test(tc, test_long_argument_is_cut_in_message);
+    tcase_add_test(tc, test_usage_names_every_switch);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,829 @@
+/* Unit tests for crypto/keyblob.c (Check).
+ *
+ * The independent oracle is OpenSSL's own CryptoAPI blob code
+ * (i2b_PublicKey_bio / b2i_PublicKey_bio), which our encoder does not use.
+ * Keys are generated once per test case with unchecked fixtures (run in the
+ * parent, so forked tests inherit them) to keep the suite fast.
+ *
+ * Portable C11 + OpenSSL + Check only: this file is also cross-compiled for
+ * Windows (mingw) and run under Wine, where Check runs without fork. */
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+
+#include "keyblob.h"
+#include "suites.h"
+
+#define BLOB2048_LEN 276u
+#define BLOB3072_LEN 404u
+#define BLOB4096_LEN 532u
+
+/* ------------------------------------------------------------------ */
+/* helpers                                                             */
+
+static uint32_t rd32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8)
+         | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static void wr32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v & 0xFFu);
+    p[1] = (unsigned char)((v >> 8) & 0xFFu);
+    p[2] = (unsigned char)((v >> 16) & 0xFFu);
+    p[3] = (unsigned char)((v >> 24) & 0xFFu);
+}
+
+/* A heap buffer of exactly `len` bytes (so ASan sees any over-read), holding
+ * the first min(len, src_len) bytes of src and zeros after that. */
+static unsigned char *exact_copy(const unsigned char *src, size_t src_len, size_t len)
+{
+    unsigned char *p = malloc(len ? len : 1);
+    ck_assert_ptr_nonnull(p);
+    memset(p, 0, len ? len : 1);
+    memcpy(p, src, len < src_len ? len : src_len);
+    return p;
+}
+
+/* OpenSSL's PUBLICKEYBLOB for key, malloc'd. */
+static unsigned char *oracle_i2b(const EVP_PKEY *key, size_t *len)
+{
+    BIO *bio = BIO_new(BIO_s_mem());
+    char *data = NULL;
+    long n;
+    unsigned char *copy;
+
+    ck_assert_ptr_nonnull(bio);
+    ck_assert_int_gt(i2b_PublicKey_bio(bio, key), 0);
+    n = BIO_get_mem_data(bio, &data);
+    ck_assert_int_gt(n, 0);
+    copy = malloc((size_t)n);
+    ck_assert_ptr_nonnull(copy);
+    memcpy(copy, data, (size_t)n);
+    *len = (size_t)n;
+    BIO_free(bio);
+    return copy;
+}
+
+/* OpenSSL's reading of a PUBLICKEYBLOB (NULL if it refuses it). */
+static EVP_PKEY *oracle_b2i(const unsigned char *blob, size_t len)
+{
+    BIO *bio = BIO_new_mem_buf(blob, (int)len);
+    EVP_PKEY *k;
+
+    ck_assert_ptr_nonnull(bio);
+    k = b2i_PublicKey_bio(bio);
+    BIO_free(bio);
+    return k;
+}
+
+static BIGNUM *get_bn(const EVP_PKEY *key, const char *name)
+{
+    BIGNUM *bn = NULL;
+    ck_assert_int_eq(EVP_PKEY_get_bn_param(key, name, &bn), 1);
+    ck_assert_ptr_nonnull(bn);
+    return bn;
+}
+
+/* Public key of type alg ("RSA", "RSA-PSS") from arbitrary n, e (OpenSSL
+ * does not validate them on import). */
+static EVP_PKEY *make_pub(const char *alg, const BIGNUM *n, const BIGNUM *e)
+{
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params;
+    EVP_PKEY_CTX *ctx;
+    EVP_PKEY *k = NULL;
+
+    ck_assert_ptr_nonnull(bld);
+    ck_assert_int_eq(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n), 1);
+    ck_assert_int_eq(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e), 1);
+    params = OSSL_PARAM_BLD_to_param(bld);
+    ck_assert_ptr_nonnull(params);
+    ctx = EVP_PKEY_CTX_new_from_name(NULL, alg, NULL);
+    ck_assert_ptr_nonnull(ctx);
+    ck_assert_int_eq(EVP_PKEY_fromdata_init(ctx), 1);
+    ck_assert_int_eq(EVP_PKEY_fromdata(ctx, &k, EVP_PKEY_PUBLIC_KEY, params), 1);
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    return k;
+}
+
+static EVP_PKEY *make_rsa_pub(const BIGNUM *n, const BIGNUM *e)
+{
+    return make_pub("RSA", n, e);
+}
+
+/* Parse a copy of blob (exact-size heap buffer) after applying nothing. */
+static enum keyblob_status parse_exact(const unsigned char *src, size_t src_len, size_t len)
+{
+    unsigned char *p = exact_copy(src, src_len, len);
+    struct keyblob_public pub;
+    enum keyblob_status st = keyblob_parse_public(p, len, &pub);
+    free(p);
+    return st;
+}
+
+/* A non-NULL pointer value that is not a key: the API must overwrite it. */
+static char sentinel_storage;
+#define SENTINEL_PKEY ((EVP_PKEY *)(void *)&sentinel_storage)
+#define SENTINEL_BUF  ((unsigned char *)&sentinel_storage)
+
+/* ------------------------------------------------------------------ */
+/* fixture: one RSA-2048 key and our blob of it                        */
+
+static EVP_PKEY *g_key;
+static unsigned char *g_blob;
+static size_t g_blob_len;
+
+static void setup_2048(void)
+{
+    g_key = NULL;
+    g_blob = NULL;
+    g_blob_len = 0;
+    if (keyblob_generate(2048, &g_key) != KEYBLOB_OK)
+        return;
+    if (keyblob_encode_public(g_key, &g_blob, &g_blob_len) != KEYBLOB_OK) {
+        g_blob = NULL;
+        g_blob_len = 0;
+    }
+}
+
+static void teardown_2048(void)
+{
+    free(g_blob);
+    EVP_PKEY_free(g_key);
+    g_blob = NULL;
+    g_key = NULL;
+    g_blob_len = 0;
+}
+
+static void need_fixture(void)
+{
+    ck_assert_msg(g_key != NULL, "fixture: keyblob_generate(2048) failed");
+    ck_assert_msg(g_blob != NULL, "fixture: keyblob_encode_public failed");
+}
+
+/* Parse g_blob after setting the 32-bit field at off to v. */
+static enum keyblob_status parse_with32(size_t off, uint32_t v)
+{
+    unsigned char *p = exact_copy(g_blob, g_blob_len, g_blob_len);
+    enum keyblob_status st;
+    wr32(p + off, v);
+    st = keyblob_parse_public(p, g_blob_len, NULL);
+    free(p);
+    return st;
+}
+
+/* Parse g_blob after setting byte off to v. */
+static enum keyblob_status parse_with8(size_t off, unsigned char v)
+{
+    unsigned char *p = exact_copy(g_blob, g_blob_len, g_blob_len);
+    enum keyblob_status st;
+    p[off] = v;
+    st = keyblob_parse_public(p, g_blob_len, NULL);
+    free(p);
+    return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* generation                                                          */
+
+START_TEST(test_bits_allowed)
+{
+    ck_assert(keyblob_bits_allowed(2048));
+    ck_assert(keyblob_bits_allowed(3072));
+    ck_assert(keyblob_bits_allowed(4096));
+    ck_assert(!keyblob_bits_allowed(0));
+    ck_assert(!keyblob_bits_allowed(512));
+    ck_assert(!keyblob_bits_allowed(1024));
+    ck_assert(!keyblob_bits_allowed(2047));
+    ck_assert(!keyblob_bits_allowed(2049));
+    ck_assert(!keyblob_bits_allowed(2056));
+    ck_assert(!keyblob_bits_allowed(8192));
+    ck_assert(!keyblob_bits_allowed(UINT_MAX));
+}
+END_TEST
+
+START_TEST(test_generate_bad_bits)
+{
+    static const unsigned bad[] = { 1024u, 0u, 2047u, 8192u, 2049u, 512u, UINT_MAX };
+    size_t i;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        EVP_PKEY *k = SENTINEL_PKEY;
+        enum keyblob_status st = keyblob_generate(bad[i], &k);
+        ck_assert_msg(st == KEYBLOB_E_BITS, "bits %u: status %d (%s)",
+                      bad[i], (int)st, keyblob_status_str(st));
+        ck_assert_msg(k == NULL, "bits %u: *out not cleared", bad[i]);
+    }
+}
+END_TEST
+
+START_TEST(test_generate_2048_props)
+{
+    BIGNUM *e, *d = NULL;
+    need_fixture();
+    ck_assert(EVP_PKEY_is_a(g_key, "RSA"));
+    ck_assert_int_eq(EVP_PKEY_get_bits(g_key), 2048);
+    e = get_bn(g_key, OSSL_PKEY_PARAM_RSA_E);
+    ck_assert(BN_is_word(e, 65537));
+    BN_free(e);
+    /* It is a key pair: the private exponent is there. */
+    ck_assert_int_eq(EVP_PKEY_get_bn_param(g_key, OSSL_PKEY_PARAM_RSA_D, &d), 1);
+    BN_clear_free(d);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* encoding                                                            */
+
+START_TEST(test_encode_2048_header)
+{
+    const unsigned char *b;
+    need_fixture();
+    b = g_blob;
+    ck_assert_uint_eq(g_blob_len, BLOB2048_LEN);
+    ck_assert_uint_eq(b[0], 0x06);              /* PUBLICKEYBLOB */
+    ck_assert_uint_eq(b[1], 0x02);              /* CUR_BLOB_VERSION */
+    ck_assert_uint_eq(b[2], 0x00);              /* reserved */
+    ck_assert_uint_eq(b[3], 0x00);
+    /* aiKeyAlg 0x0000A400, little-endian */
+    ck_assert_uint_eq(b[4], 0x00);
+    ck_assert_uint_eq(b[5], 0xA4);
+    ck_assert_uint_eq(b[6], 0x00);
+    ck_assert_uint_eq(b[7], 0x00);
+    ck_assert_mem_eq(b + 8, "RSA1", 4);
+    /* bitlen 2048 = 0x00000800 */
+    ck_assert_uint_eq(b[12], 0x00);
+    ck_assert_uint_eq(b[13], 0x08);
+    ck_assert_uint_eq(b[14], 0x00);
+    ck_assert_uint_eq(b[15], 0x00);
+    /* pubexp 65537 = 0x00010001 */
+    ck_assert_uint_eq(b[16], 0x01);
+    ck_assert_uint_eq(b[17], 0x00);
+    ck_assert_uint_eq(b[18], 0x01);
+    ck_assert_uint_eq(b[19], 0x00);
+}
+END_TEST
+
+START_TEST(test_encode_2048_matches_openssl)
+{
+    size_t olen = 0;
+    unsigned char *o;
+    need_fixture();
+    o = oracle_i2b(g_key, &olen);
+    ck_assert_uint_eq(olen, g_blob_len);
+    ck_assert_mem_eq(o, g_blob, olen);
+    free(o);
+}
+END_TEST
+
+/* The modulus bytes are N in exact reverse (little-endian) order. */
+START_TEST(test_encode_2048_modulus_le)
+{
+    unsigned char be[256];
+    BIGNUM *n;
+    size_t i;
+    need_fixture();
+    n = get_bn(g_key, OSSL_PKEY_PARAM_RSA_N);
+    ck_assert_int_eq(BN_bn2binpad(n, be, (int)sizeof be), (int)sizeof be);
+    for (i = 0; i < sizeof be; i++)
+        ck_assert_msg(g_blob[20 + i] == be[sizeof be - 1 - i],
+                      "modulus byte %u differs", (unsigned)i);
+    BN_free(n);
+}
+END_TEST
+
+START_TEST(test_roundtrip_2048)
+{
+    struct keyblob_public pub;
+    EVP_PKEY *back = SENTINEL_PKEY;
+    BIGNUM *n0, *e0, *n1, *e1;
+    need_fixture();
+
+    ck_assert_int_eq(keyblob_parse_public(g_blob, g_blob_len, &pub), KEYBLOB_OK);
+    ck_assert_uint_eq(pub.bitlen, 2048);
+    ck_assert_uint_eq(pub.pubexp, 65537);
+    ck_assert_ptr_eq(pub.modulus_le, g_blob + 20);
+    ck_assert_uint_eq(pub.modulus_len, 256);
+
+    ck_assert_int_eq(keyblob_public_to_pkey(g_blob, g_blob_len, &back), KEYBLOB_OK);
+    ck_assert_ptr_nonnull(back);
+    ck_assert_ptr_ne(back, SENTINEL_PKEY);
+    ck_assert(EVP_PKEY_is_a(back, "RSA"));
+    ck_assert_int_eq(EVP_PKEY_get_bits(back), 2048);
+    ck_assert_int_eq(EVP_PKEY_eq(g_key, back), 1);
+
+    n0 = get_bn(g_key, OSSL_PKEY_PARAM_RSA_N);
+    e0 = get_bn(g_key, OSSL_PKEY_PARAM_RSA_E);
+    n1 = get_bn(back, OSSL_PKEY_PARAM_RSA_N);
+    e1 = get_bn(back, OSSL_PKEY_PARAM_RSA_E);
+    ck_assert_int_eq(BN_cmp(n0, n1), 0);
+    ck_assert_int_eq(BN_cmp(e0, e1), 0);
+    BN_free(n0); BN_free(e0); BN_free(n1); BN_free(e1);
+
+    /* Re-encoding the public-only key gives the very same bytes. */
+    {
+        unsigned char *again = SENTINEL_BUF;
+        size_t again_len = 0;
+        ck_assert_int_eq(keyblob_encode_public(back, &again, &again_len), KEYBLOB_OK);
+        ck_assert_uint_eq(again_len, g_blob_len);
+        ck_assert_mem_eq(again, g_blob, g_blob_len);
+        free(again);
+    }
+    EVP_PKEY_free(back);
+}
+END_TEST
+
+START_TEST(test_openssl_reads_our_blob)
+{
+    EVP_PKEY *k;
+    BIGNUM *n0, *n1, *e1;
+    need_fixture();
+    k = oracle_b2i(g_blob, g_blob_len);
+    ck_assert_msg(k != NULL, "b2i_PublicKey_bio refused our blob");
+    n0 = get_bn(g_key, OSSL_PKEY_PARAM_RSA_N);
+    n1 = get_bn(k, OSSL_PKEY_PARAM_RSA_N);
+    e1 = get_bn(k, OSSL_PKEY_PARAM_RSA_E);
+    ck_assert_int_eq(BN_cmp(n0, n1), 0);
+    ck_assert(BN_is_word(e1, 65537));
+    BN_free(n0); BN_free(n1); BN_free(e1);
+    EVP_PKEY_free(k);
+}
+END_TEST
+
+/* Our parser accepts OpenSSL's blob and decodes the same N. */
+START_TEST(test_parse_openssl_blob)
+{
+    size_t olen = 0;
+    unsigned char *o;
+    EVP_PKEY *k = NULL;
+    need_fixture();
+    o = oracle_i2b(g_key, &olen);
+    ck_assert_int_eq(keyblob_public_to_pkey(o, olen, &k), KEYBLOB_OK);
+    ck_assert_int_eq(EVP_PKEY_eq(g_key, k), 1);
+    EVP_PKEY_free(k);
+    free(o);
+}
+END_TEST
+
+START_TEST(test_encode_not_rsa)
+{
+    EVP_PKEY *ec = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    unsigned char *out = SENTINEL_BUF;
+    size_t out_len = 12345;
+    enum keyblob_status st;
+
+    ck_assert_ptr_nonnull(ec);
+    st = keyblob_encode_public(ec, &out, &out_len);
+    EVP_PKEY_free(ec);
+    ck_assert_int_eq(st, KEYBLOB_E_NOT_RSA);
+    ck_assert_ptr_null(out);
+    ck_assert_uint_eq(out_len, 0);
+
+    out = SENTINEL_BUF;
+    ck_assert_int_eq(keyblob_encode_public(NULL, &out, &out_len), KEYBLOB_E_NOT_RSA);
+    ck_assert_ptr_null(out);
+}
+END_TEST
+
+/* RSA-PSS keys are a different key type: not exported as a KEYX blob. */
+START_TEST(test_encode_rsa_pss_refused)
+{
+    BIGNUM *n, *e;
+    EVP_PKEY *pss;
+    unsigned char *out = SENTINEL_BUF;
+    size_t out_len = 1;
+    enum keyblob_status st;
+
+    need_fixture();
+    n = get_bn(g_key, OSSL_PKEY_PARAM_RSA_N);
+    e = get_bn(g_key, OSSL_PKEY_PARAM_RSA_E);
+    pss = make_pub("RSA-PSS", n, e);
+    ck_assert(EVP_PKEY_is_a(pss, "RSA-PSS"));
+    st = keyblob_encode_public(pss, &out, &out_len);
+    EVP_PKEY_free(pss);
+    BN_free(n);
+    BN_free(e);
+    ck_assert_int_eq(st, KEYBLOB_E_NOT_RSA);
+    ck_assert_ptr_null(out);
+    ck_assert_uint_eq(out_len, 0);
+}
+END_TEST
+
+/* A real RSA key of a size we do not allow is refused, not mis-encoded. */
+START_TEST(test_encode_rsa1024_refused)
+{
+    EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
+    unsigned char *out = SENTINEL_BUF;
+    size_t out_len = 1;
+    enum keyblob_status st;
+    ck_assert_ptr_nonnull(k);
+    st = keyblob_encode_public(k, &out, &out_len);
+    EVP_PKEY_free(k);
+    ck_assert_int_eq(st, KEYBLOB_E_BITS);
+    ck_assert_ptr_null(out);
+    ck_assert_uint_eq(out_len, 0);
+}
+END_TEST
+
+/* Keys that OpenSSL imports without checks but a DWORD/CryptoAPI blob
+ * cannot honestly carry. */
+START_TEST(test_encode_bad_components)
+{
+    BIGNUM *n, *e, *tmp;
+    EVP_PKEY *k;
+    unsigned char *out;
+    size_t out_len;
+    static const struct { const char *e_dec; int want; } cases[] = {
+        { "65536", KEYBLOB_E_EXPONENT },        /* even */
+        { "1", KEYBLOB_E_EXPONENT },            /* < 3 */
+        { "4294967297", KEYBLOB_E_EXPONENT },   /* 2^32+1: no DWORD */
+        { "4294967295", KEYBLOB_OK },           /* 2^32-1: fits */
+        { "3", KEYBLOB_OK },
+    };
+    size_t i;
+
+    need_fixture();
+    n = get_bn(g_key, OSSL_PKEY_PARAM_RSA_N);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        e = NULL;
+        ck_assert_int_gt(BN_dec2bn(&e, cases[i].e_dec), 0);
+        k = make_rsa_pub(n, e);
+        out = SENTINEL_BUF;
+        out_len = 0;
+        ck_assert_msg((int)keyblob_encode_public(k, &out, &out_len) == cases[i].want,
+                      "e=%s", cases[i].e_dec);
+        if (cases[i].want == KEYBLOB_OK) {
+            ck_assert_uint_eq(out_len, BLOB2048_LEN);
+            ck_assert_uint_eq(rd32(out + 16), (uint32_t)strtoul(cases[i].e_dec, NULL, 10));
+            free(out);
+        } else {
+            ck_assert_ptr_null(out);
+        }
+        EVP_PKEY_free(k);
+        BN_free(e);
+    }
+
+    e = get_bn(g_key, OSSL_PKEY_PARAM_RSA_E);
+
+    /* even modulus of the right size */
+    tmp = BN_dup(n);
+    ck_assert_ptr_nonnull(tmp);
+    ck_assert_int_eq(BN_sub_word(tmp, 1), 1);
+    k = make_rsa_pub(tmp, e);
+    out = SENTINEL_BUF;
+    ck_assert_int_eq(keyblob_encode_public(k, &out, &out_len), KEYBLOB_E_MODULUS);
+    ck_assert_ptr_null(out);
+    EVP_PKEY_free(k);
+    BN_free(tmp);
+
+    /* 2047-bit modulus */
+    tmp = BN_dup(n);
+    ck_assert_ptr_nonnull(tmp);
+    ck_assert_int_eq(BN_rshift1(tmp, tmp), 1);
+    ck_assert_int_eq(BN_num_bits(tmp), 2047);
+    k = make_rsa_pub(tmp, e);
+    out = SENTINEL_BUF;
+    ck_assert_int_eq(keyblob_encode_public(k, &out, &out_len), KEYBLOB_E_BITS);
+    ck_assert_ptr_null(out);
+    EVP_PKEY_free(k);
+    BN_free(tmp);
+
+    BN_free(e);
+    BN_free(n);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* parser rejections                                                   */
+
+START_TEST(test_parse_truncations)
+{
+    size_t len;
+    need_fixture();
+    ck_assert_int_eq(parse_exact(g_blob, g_blob_len, g_blob_len), KEYBLOB_OK);
+    for (len = 0; len < g_blob_len; len++) {
+        enum keyblob_status st = parse_exact(g_blob, g_blob_len, len);
+        ck_assert_msg(st == KEYBLOB_E_TRUNCATED, "len %u: status %d (%s)",
+                      (unsigned)len, (int)st, keyblob_status_str(st));
+    }
+    ck_assert_int_eq(keyblob_parse_public(NULL, 0, NULL), KEYBLOB_E_TRUNCATED);
+    ck_assert_int_eq(keyblob_parse_public(NULL, BLOB2048_LEN, NULL), KEYBLOB_E_TRUNCATED);
+}
+END_TEST
+
+START_TEST(test_parse_trailing)
+{
+    need_fixture();
+    ck_assert_int_eq(parse_exact(g_blob, g_blob_len, g_blob_len + 1), KEYBLOB_E_TRAILING);
+    ck_assert_int_eq(parse_exact(g_blob, g_blob_len, g_blob_len + 256), KEYBLOB_E_TRAILING);
+}
+END_TEST
+
+START_TEST(test_parse_header_fields)
+{
+    need_fixture();
+    ck_assert_int_eq(parse_with8(0, 0x07), KEYBLOB_E_TYPE);      /* PRIVATEKEYBLOB */
+    ck_assert_int_eq(parse_with8(0, 0x00), KEYBLOB_E_TYPE);
+    ck_assert_int_eq(parse_with8(1, 0x01), KEYBLOB_E_VERSION);
+    ck_assert_int_eq(parse_with8(1, 0x03), KEYBLOB_E_VERSION);
+    ck_assert_int_eq(parse_with8(2, 0x01), KEYBLOB_E_RESERVED);
+    ck_assert_int_eq(parse_with8(3, 0x80), KEYBLOB_E_RESERVED);
+    ck_assert_int_eq(parse_with32(4, 0x00002400u), KEYBLOB_E_ALG);   /* CALG_RSA_SIGN */
+    ck_assert_int_eq(parse_with32(4, 0x0000A401u), KEYBLOB_E_ALG);
+    ck_assert_int_eq(parse_with32(4, 0x0100A400u), KEYBLOB_E_ALG);
+    ck_assert_int_eq(parse_with32(8, 0x32415352u), KEYBLOB_E_MAGIC); /* "RSA2" */
+    ck_assert_int_eq(parse_with32(8, 0x52534131u), KEYBLOB_E_MAGIC); /* byte-swapped */
+}
+END_TEST
+
+START_TEST(test_parse_bitlen)
+{
+    need_fixture();
+    ck_assert_int_eq(parse_with32(12, 1024u), KEYBLOB_E_BITLEN);
+    ck_assert_int_eq(parse_with32(12, 2049u), KEYBLOB_E_BITLEN);
+    ck_assert_int_eq(parse_with32(12, 2056u), KEYBLOB_E_BITLEN);
+    ck_assert_int_eq(parse_with32(12, 0u), KEYBLOB_E_BITLEN);
+    ck_assert_int_eq(parse_with32(12, 8192u), KEYBLOB_E_BITLEN);
+    /* Would wrap 20 + bitlen/8 or bitlen+7 arithmetic if done unchecked. */
+    ck_assert_int_eq(parse_with32(12, 0xFFFFFFFFu), KEYBLOB_E_BITLEN);
+    ck_assert_int_eq(parse_with32(12, 0xFFFFFFF8u), KEYBLOB_E_BITLEN);
+    ck_assert_int_eq(parse_with32(12, 0x80000800u), KEYBLOB_E_BITLEN);
+    /* Allowed sizes that do not match the data length. */
+    ck_assert_int_eq(parse_with32(12, 3072u), KEYBLOB_E_TRUNCATED);
+    ck_assert_int_eq(parse_with32(12, 4096u), KEYBLOB_E_TRUNCATED);
+}
+END_TEST
+
+START_TEST(test_parse_exponent)
+{
+    need_fixture();
+    ck_assert_int_eq(parse_with32(16, 65536u), KEYBLOB_E_EXPONENT);
+    ck_assert_int_eq(parse_with32(16, 1u), KEYBLOB_E_EXPONENT);
+    ck_assert_int_eq(parse_with32(16, 0u), KEYBLOB_E_EXPONENT);
+    ck_assert_int_eq(parse_with32(16, 2u), KEYBLOB_E_EXPONENT);
+    ck_assert_int_eq(parse_with32(16, 0xFFFFFFFEu), KEYBLOB_E_EXPONENT);
+    /* boundaries that are fine */
+    ck_assert_int_eq(parse_with32(16, 3u), KEYBLOB_OK);
+    ck_assert_int_eq(parse_with32(16, 0xFFFFFFFFu), KEYBLOB_OK);
+}
+END_TEST
+
+START_TEST(test_parse_modulus)
+{
+    need_fixture();
+    ck_assert_uint_eq(g_blob[20] & 1u, 1u);
+    ck_assert_uint_ne(g_blob[g_blob_len - 1], 0u);
+    ck_assert_int_eq(parse_with8(20, (unsigned char)(g_blob[20] & 0xFEu)), KEYBLOB_E_MODULUS);
+    ck_assert_int_eq(parse_with8(g_blob_len - 1, 0x00), KEYBLOB_E_MODULUS);
+    /* a small but non-zero top byte is fine */
+    ck_assert_int_eq(parse_with8(g_blob_len - 1, 0x01), KEYBLOB_OK);
+}
+END_TEST
+
+/* Every single-bit flip of the header: the exact expected status. */
+START_TEST(test_parse_header_bitflips)
+{
+    size_t off;
+    unsigned bit;
+    need_fixture();
+    for (off = 0; off < 20; off++) {
+        for (bit = 0; bit < 8; bit++) {
+            unsigned char *p = exact_copy(g_blob, g_blob_len, g_blob_len);
+            enum keyblob_status st, want;
+            p[off] = (unsigned char)(p[off] ^ (1u << bit));
+            if (off == 0)
+                want = KEYBLOB_E_TYPE;
+            else if (off == 1)
+                want = KEYBLOB_E_VERSION;
+            else if (off < 4)
+                want = KEYBLOB_E_RESERVED;
+            else if (off < 8)
+                want = KEYBLOB_E_ALG;
+            else if (off < 12)
+                want = KEYBLOB_E_MAGIC;
+            else if (off < 16)
+                want = keyblob_bits_allowed(rd32(p + 12)) ? KEYBLOB_E_TRUNCATED
+                                                          : KEYBLOB_E_BITLEN;
+            else {
+                uint32_t e = rd32(p + 16);
+                want = (e >= 3 && (e & 1u)) ? KEYBLOB_OK : KEYBLOB_E_EXPONENT;
+            }
+            st = keyblob_parse_public(p, g_blob_len, NULL);
+            free(p);
+            ck_assert_msg(st == want, "byte %u bit %u: got %d (%s), want %d",
+                          (unsigned)off, bit, (int)st, keyblob_status_str(st), (int)want);
+        }
+    }
+}
+END_TEST
+
+/* public_to_pkey passes the parser's verdict through and leaves *out NULL. */
+START_TEST(test_to_pkey_errors)
+{
+    unsigned char *p;
+    EVP_PKEY *k;
+    need_fixture();
+
+    k = SENTINEL_PKEY;
+    p = exact_copy(g_blob, g_blob_len, g_blob_len - 1);
+    ck_assert_int_eq(keyblob_public_to_pkey(p, g_blob_len - 1, &k), KEYBLOB_E_TRUNCATED);
+    ck_assert_ptr_null(k);
+    free(p);
+
+    k = SENTINEL_PKEY;
+    p = exact_copy(g_blob, g_blob_len, g_blob_len);
+    p[0] = 0x07;
+    ck_assert_int_eq(keyblob_public_to_pkey(p, g_blob_len, &k), KEYBLOB_E_TYPE);
+    ck_assert_ptr_null(k);
+    free(p);
+
+    k = SENTINEL_PKEY;
+    ck_assert_int_eq(keyblob_public_to_pkey(NULL, 0, &k), KEYBLOB_E_TRUNCATED);
+    ck_assert_ptr_null(k);
+}
+END_TEST
+
+/* Cheap deterministic mutation run (a mini fuzzer; ASan watches the reads):
+ * parse and public_to_pkey must agree, and an accepted blob must come back
+ * byte-identical through encode. */
+START_TEST(test_parse_mutations)
+{
+    uint32_t rng = 0x12345678u;
+    int iter;
+    need_fixture();
+    for (iter = 0; iter < 3000; iter++) {
+        size_t len = g_blob_len, k, nmut;
+        unsigned char *p;
+        enum keyblob_status st1, st2;
+        EVP_PKEY *pk = NULL;
+
+        rng = rng * 1664525u + 1013904223u;
+        if ((rng >> 28) == 0)                      /* 1 in 16: change length */
+            len = (size_t)((rng >> 8) % (g_blob_len + 40u));
+        p = exact_copy(g_blob, g_blob_len, len);
+        nmut = (size_t)((rng >> 4) & 3u);
+        for (k = 0; k < nmut && len > 0; k++) {
+            size_t pos;
+            rng = rng * 1664525u + 1013904223u;
+            /* bias towards the header and the modulus ends */
+            pos = ((rng >> 24) & 1u) ? (size_t)(rng >> 8) % (len < 24 ? len : 24)
+                                     : (size_t)(rng >> 8) % len;
+            p[pos] = (unsigned char)(rng >> 16);
+        }
+        st1 = keyblob_parse_public(p, len, NULL);
+        st2 = keyblob_public_to_pkey(p, len, &pk);
+        ck_assert_msg(st1 == st2, "iter %d: parse %d, to_pkey %d", iter, (int)st1, (int)st2);
+        if (st1 == KEYBLOB_OK) {
+            unsigned char *again = NULL;
+            size_t again_len = 0;
+            ck_assert_ptr_nonnull(pk);
+            if (p[len - 1] >= 0x80) {
+                /* full-length modulus: re-encodes exactly */
+                ck_assert_int_eq(keyblob_encode_public(pk, &again, &again_len), KEYBLOB_OK);
+                ck_assert_uint_eq(again_len, len);
+                ck_assert_mem_eq(again, p, len);
+                free(again);
+            }
+            EVP_PKEY_free(pk);
+        } else {
+            ck_assert_ptr_null(pk);
+        }
+        free(p);
+    }
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* 3072 / 4096                                                         */
+
+static void check_size(unsigned bits, size_t want_len)
+{
+    EVP_PKEY *k = NULL;
+    unsigned char *b = NULL, *o;
+    size_t len = 0, olen = 0;
+    struct keyblob_public pub;
+    EVP_PKEY *back = NULL;
+
+    ck_assert_int_eq(keyblob_generate(bits, &k), KEYBLOB_OK);
+    ck_assert_int_eq(EVP_PKEY_get_bits(k), (int)bits);
+    ck_assert_int_eq(keyblob_encode_public(k, &b, &len), KEYBLOB_OK);
+    ck_assert_uint_eq(len, want_len);
+    ck_assert_uint_eq(rd32(b + 12), bits);
+    ck_assert_uint_eq(rd32(b + 16), 65537u);
+
+    o = oracle_i2b(k, &olen);
+    ck_assert_uint_eq(olen, len);
+    ck_assert_mem_eq(o, b, len);
+    free(o);
+
+    ck_assert_int_eq(keyblob_parse_public(b, len, &pub), KEYBLOB_OK);
+    ck_assert_uint_eq(pub.bitlen, bits);
+    ck_assert_uint_eq(pub.modulus_len, bits / 8u);
+    ck_assert_int_eq(parse_exact(b, len, len - 1), KEYBLOB_E_TRUNCATED);
+    ck_assert_int_eq(parse_exact(b, len, len + 1), KEYBLOB_E_TRAILING);
+    ck_assert_int_eq(keyblob_public_to_pkey(b, len, &back), KEYBLOB_OK);
+    ck_assert_int_eq(EVP_PKEY_eq(k, back), 1);
+
+    EVP_PKEY_free(back);
+    free(b);
+    EVP_PKEY_free(k);
+}
+
+START_TEST(test_encode_3072)
+{
+    check_size(3072, BLOB3072_LEN);
+}
+END_TEST
+
+START_TEST(test_encode_4096)
+{
+    check_size(4096, BLOB4096_LEN);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* status strings                                                      */
+
+START_TEST(test_status_str)
+{
+    const char *s[KEYBLOB_E_OPENSSL + 1];
+    int i, j;
+    for (i = KEYBLOB_OK; i <= KEYBLOB_E_OPENSSL; i++) {
+        s[i] = keyblob_status_str((enum keyblob_status)i);
+        ck_assert_ptr_nonnull(s[i]);
+        ck_assert_msg(s[i][0] != '\0', "status %d: empty string", i);
+        ck_assert_msg(strcmp(s[i], "unknown status") != 0, "status %d: unknown", i);
+    }
+    for (i = KEYBLOB_OK; i <= KEYBLOB_E_OPENSSL; i++)
+        for (j = i + 1; j <= KEYBLOB_E_OPENSSL; j++)
+            ck_assert_msg(strcmp(s[i], s[j]) != 0, "status %d and %d share \"%s\"",
+                          i, j, s[i]);
+    ck_assert_str_eq(keyblob_status_str((enum keyblob_status)(KEYBLOB_E_OPENSSL + 1)),
+                     "unknown status");
+    ck_assert_str_eq(keyblob_status_str((enum keyblob_status)1000), "unknown status");
+    ck_assert_str_eq(keyblob_status_str((enum keyblob_status)-1), "unknown status");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+
+Suite *keyblob_suite(void)
+{
+    Suite *s = suite_create("keyblob");
+    TCase *tc;
+
+    tc = tcase_create("generate");
+    tcase_add_test(tc, test_bits_allowed);
+    tcase_add_test(tc, test_generate_bad_bits);
+    tcase_add_test(tc, test_status_str);
+    suite_add_tcase(s, tc);
+
+    /* One RSA-2048 key shared by the encode and parse tests. */
+    tc = tcase_create("rsa2048");
+    tcase_add_unchecked_fixture(tc, setup_2048, teardown_2048);
+    tcase_set_timeout(tc, 60);   /* slow machines, sanitizers */
+    tcase_add_test(tc, test_generate_2048_props);
+    tcase_add_test(tc, test_encode_2048_header);
+    tcase_add_test(tc, test_encode_2048_matches_openssl);
+    tcase_add_test(tc, test_encode_2048_modulus_le);
+    tcase_add_test(tc, test_roundtrip_2048);
+    tcase_add_test(tc, test_openssl_reads_our_blob);
+    tcase_add_test(tc, test_parse_openssl_blob);
+    tcase_add_test(tc, test_encode_not_rsa);
+    tcase_add_test(tc, test_encode_rsa_pss_refused);
+    tcase_add_test(tc, test_encode_rsa1024_refused);
+    tcase_add_test(tc, test_encode_bad_components);
+    tcase_add_test(tc, test_parse_truncations);
+    tcase_add_test(tc, test_parse_trailing);
+    tcase_add_test(tc, test_parse_header_fields);
+    tcase_add_test(tc, test_parse_bitlen);
+    tcase_add_test(tc, test_parse_exponent);
+    tcase_add_test(tc, test_parse_modulus);
+    tcase_add_test(tc, test_parse_header_bitflips);
+    tcase_add_test(tc, test_to_pkey_errors);
+    tcase_add_test(tc, test_parse_mutations);
+    suite_add_tcase(s, tc);
+
+    /* Bigger keys: RSA-4096 keygen can take seconds (much more under Wine
+     * i686); Check enforces timeouts only when it forks. */
+    tc = tcase_create("sizes");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_encode_3072);
+    tcase_add_test(tc, test_encode_4096);
+    suite_add_tcase(s, tc);
+
+    return s;
+}
