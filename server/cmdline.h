@@ -1,0 +1,34 @@
+/* What empkp.exe was asked to do, decided from its arguments.
+ *
+ * Plain C with no Windows headers, so the native unit tests can reach every
+ * case under the sanitizers; server/main.c does the Windows side (wide
+ * argv to UTF-8, printing, exit codes). */
+#ifndef EMPKP_CMDLINE_H
+#define EMPKP_CMDLINE_H
+
+#include <stddef.h>
+
+enum cmdline_action {
+    CMDLINE_USAGE,        /* /? /h /help: print usage, exit 0 */
+    CMDLINE_REGSERVER,    /* /regserver */
+    CMDLINE_UNREGSERVER,  /* /unregserver */
+    CMDLINE_EMBEDDING,    /* -Embedding or /Automation: started by COM, serve */
+    CMDLINE_ERROR         /* anything else: message, exit CMDLINE_EXIT_BADARGS */
+};
+
+/* Exit code for bad arguments: ERROR_INVALID_PARAMETER, so that it reads the
+ * same way as every other Win32 code empkp returns. */
+#define CMDLINE_EXIT_BADARGS 87
+
+struct cmdline {
+    enum cmdline_action action;
+    char message[160];  /* for CMDLINE_ERROR: what was wrong, one line */
+};
+
+/* argv[0] is the program; argv[1..argc-1] are UTF-8 arguments. */
+void cmdline_parse(int argc, const char *const *argv, struct cmdline *out);
+
+/* The usage text, with trailing newline. */
+const char *cmdline_usage(void);
+
+#endif

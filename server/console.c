@@ -1,0 +1,63 @@
+/* See console.h. */
+#include "console.h"
+
+#include <windows.h>
+#include <string.h>
+
+static HANDLE parent_console(int to_stderr)
+{
+    typedef BOOL (WINAPI *attach_console_fn)(DWORD);
+    static int attached = -1;
+    attach_console_fn attach;
+
+    if (attached < 0) {
+        attach = (attach_console_fn)(void (*)(void))GetProcAddress(
+            GetModuleHandleW(L"kernel32.dll"), "AttachConsole");
+        attached = attach && attach((DWORD)-1 /* ATTACH_PARENT_PROCESS */);
+    }
+    if (!attached)
+        return INVALID_HANDLE_VALUE;
+    return GetStdHandle(to_stderr ? STD_ERROR_HANDLE : STD_OUTPUT_HANDLE);
+}
+
+static void write_handle(HANDLE h, const char *utf8)
+{
+    DWORD mode, done, len = (DWORD)strlen(utf8);
+    WCHAR *wide;
+    char *local;
+    int wlen, llen;
+
+    if (!len)
+        return;
+    wlen = MultiByteToWideChar(CP_UTF8, 0, utf8, (int)len, NULL, 0);
+    wide = wlen > 0 ? HeapAlloc(GetProcessHeap(), 0, (SIZE_T)wlen * sizeof(WCHAR)) : NULL;
+    if (!wide)
+        return;
+    MultiByteToWideChar(CP_UTF8, 0, utf8, (int)len, wide, wlen);
+    if (GetConsoleMode(h, &mode)) {
+        /* A real console shows every character whatever its code page. */
+        WriteConsoleW(h, wide, (DWORD)wlen, &done, NULL);
+    } else {
+        /* A file or pipe gets the console's code page, as cmd's own
+         * redirections do. */
+        UINT cp = GetConsoleOutputCP() ? GetConsoleOutputCP() : GetOEMCP();
+        llen = WideCharToMultiByte(cp, 0, wide, wlen, NULL, 0, NULL, NULL);
+        local = llen > 0 ? HeapAlloc(GetProcessHeap(), 0, (SIZE_T)llen) : NULL;
+        if (local) {
+            WideCharToMultiByte(cp, 0, wide, wlen, local, llen, NULL, NULL);
+            WriteFile(h, local, (DWORD)llen, &done, NULL);
+            HeapFree(GetProcessHeap(), 0, local);
+        }
+    }
+    HeapFree(GetProcessHeap(), 0, wide);
+}
+
+void console_write(int to_stderr, const char *utf8)
+{
+    HANDLE h = GetStdHandle(to_stderr ? STD_ERROR_HANDLE : STD_OUTPUT_HANDLE);
+
+    if (!h || h == INVALID_HANDLE_VALUE)
+        h = parent_console(to_stderr);
+    if (h && h != INVALID_HANDLE_VALUE)
+        write_handle(h, utf8);
+}

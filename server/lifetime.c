@@ -1,0 +1,121 @@
+/* Server lifetime for empkp.exe -Embedding; see lifetime.h. */
+#include "lifetime.h"
+
+#include "factory.h"
+#include "empkp.h"
+
+static LONG locks;
+static LONG ever_locked;
+static LONG last_call_tick;
+static HANDLE lock_released;   /* auto-reset: signalled when locks drops to 0 */
+
+void server_lock(void)
+{
+    InterlockedIncrement(&locks);
+    InterlockedExchange(&ever_locked, 1);
+    server_touch();
+}
+
+void server_unlock(void)
+{
+    if (InterlockedDecrement(&locks) == 0 && lock_released)
+        SetEvent(lock_released);
+}
+
+void server_touch(void)
+{
+    InterlockedExchange(&last_call_tick, (LONG)GetTickCount());
+}
+
+static DWORD ms_since(LONG tick)
+{
+    /* Unsigned arithmetic survives the 49.7-day wrap of GetTickCount. */
+    return GetTickCount() - (DWORD)tick;
+}
+
+/* Decides, once a second or when a lock is released, whether to stop. */
+static BOOL should_stop(DWORD started)
+{
+    LONG held = InterlockedCompareExchange(&locks, 0, 0);
+
+    if (held > 0)
+        return ms_since(InterlockedCompareExchange(&last_call_tick, 0, 0)) >= SERVER_IDLE_TIMEOUT_MS;
+    if (InterlockedCompareExchange(&ever_locked, 0, 0))
+        return TRUE;
+    return GetTickCount() - started >= SERVER_STARTUP_TIMEOUT_MS;
+}
+
+static DWORD WINAPI shutdown_watchdog(void *unused)
+{
+    (void)unused;
+    /* CoUninitialize right after the last Release has been seen to hang in
+     * Wine's rpcrt4; nothing is left to lose by then, so end the process. */
+    Sleep(SERVER_SHUTDOWN_GRACE_MS);
+    ExitProcess(0);
+    return 0;
+}
+
+static void pump_messages_briefly(void)
+{
+    MSG msg;
+    DWORD start = GetTickCount();
+
+    /* Lets in-flight COM/RPC work that posted window messages finish before
+     * COM is torn down; bounded, so a stream of messages cannot stall us. */
+    while (GetTickCount() - start < 100) {
+        while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) {
+            TranslateMessage(&msg);
+            DispatchMessageW(&msg);
+        }
+        Sleep(10);
+    }
+}
+
+DWORD server_run(void)
+{
+    DWORD cookie = 0, started = GetTickCount();
+    HRESULT hr;
+    HANDLE watchdog;
+
+    lock_released = CreateEventW(NULL, FALSE, FALSE, NULL);
+    if (!lock_released)
+        return GetLastError();
+    server_touch();
+
+    /* Multithreaded: calls arrive on RPC threads, so a slow key generation
+     * for one client does not block another client's activation. */
+    hr = CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    if (FAILED(hr))
+        return (DWORD)hr;
+    hr = CoRegisterClassObject(&CLSID_PubKeyPublisher, factory_instance(),
+                               CLSCTX_LOCAL_SERVER, REGCLS_MULTIPLEUSE, &cookie);
+    if (FAILED(hr)) {
+        CoUninitialize();
+        return (DWORD)hr;
+    }
+
+    for (;;) {
+        WaitForSingleObject(lock_released, 1000);
+        if (!should_stop(started))
+            continue;
+        /* Stop taking new activations first; a client that got the class
+         * object just before may still create an object, which we then
+         * serve until it is released too (COM starts a new server for
+         * anyone else). */
+        if (cookie) {
+            CoRevokeClassObject(cookie);
+            cookie = 0;
+            if (InterlockedCompareExchange(&locks, 0, 0) > 0)
+                continue;
+        }
+        break;
+    }
+
+    watchdog = CreateThread(NULL, 0, shutdown_watchdog, NULL, 0, NULL);
+    pump_messages_briefly();
+    CoUninitialize();
+    if (watchdog)
+        CloseHandle(watchdog);
+    CloseHandle(lock_released);
+    return ERROR_SUCCESS;
+}

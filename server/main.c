@@ -1,0 +1,81 @@
+/* empkp.exe: the EMPKP public key publisher, an out-of-process COM server.
+ * Decides what to do from its arguments (cmdline.c) and dispatches. */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmdline.h"
+#include "console.h"
+#include "lifetime.h"
+#include "register.h"
+
+/* Argument i of the wide command line as UTF-8, malloc'd. */
+static char *utf8_arg(const WCHAR *arg)
+{
+    int len = WideCharToMultiByte(CP_UTF8, 0, arg, -1, NULL, 0, NULL, NULL);
+    char *out = len > 0 ? malloc((size_t)len) : NULL;
+
+    if (out)
+        WideCharToMultiByte(CP_UTF8, 0, arg, -1, out, len, NULL, NULL);
+    return out;
+}
+
+static void report(const char *what, DWORD err)
+{
+    char msg[256];
+
+    if (err == ERROR_SUCCESS)
+        return;
+    snprintf(msg, sizeof(msg), "empkp: %s failed: error %lu (0x%08lX)\n", what,
+             (unsigned long)err, (unsigned long)err);
+    console_write(1, msg);
+}
+
+static DWORD run(const struct cmdline *cmd)
+{
+    char msg[256];
+    DWORD err;
+
+    switch (cmd->action) {
+    case CMDLINE_USAGE:
+        console_write(0, cmdline_usage());
+        return ERROR_SUCCESS;
+    case CMDLINE_REGSERVER:
+        err = register_server();
+        report("/regserver", err);
+        return err;
+    case CMDLINE_UNREGSERVER:
+        err = unregister_server();
+        report("/unregserver", err);
+        return err;
+    case CMDLINE_EMBEDDING:
+        return server_run();
+    case CMDLINE_ERROR:
+    default:
+        snprintf(msg, sizeof(msg), "empkp: %s\n", cmd->message);
+        console_write(1, msg);
+        return CMDLINE_EXIT_BADARGS;
+    }
+}
+
+int WINAPI wWinMain(HINSTANCE instance, HINSTANCE prev, LPWSTR cmdline_text, int show)
+{
+    struct cmdline cmd;
+    char **argv;
+    int argc = __argc, i;
+
+    (void)instance;
+    (void)prev;
+    (void)cmdline_text;
+    (void)show;
+    argv = calloc((size_t)argc + 1, sizeof(*argv));
+    for (i = 0; argv && i < argc; i++)
+        argv[i] = utf8_arg(__wargv[i]);
+    if (!argv || (argc > 1 && !argv[1]))
+        return ERROR_NOT_ENOUGH_MEMORY;
+    cmdline_parse(argc, (const char *const *)argv, &cmd);
+    for (i = 0; i < argc; i++)
+        free(argv[i]);
+    free(argv);
+    return (int)run(&cmd);
+}
