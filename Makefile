@@ -1,0 +1,153 @@
+# empkp: a free EMPKP public key publisher (see README.md).
+#
+#   make            build both arches: build/x86_64/ and build/i686/
+#   make check      every test; ends with one line "N passed, N failed[, N skipped]"
+#   make demo       the whole job under Wine: register, the KB's script, DATA0
+#   make clean      remove build/ (the dependency cache outside the tree stays)
+#
+# The file reads top to bottom: settings, dependencies, then the per-arch
+# build (this same Makefile re-invoked with ARCH=x86_64 or ARCH=i686), then
+# the native unit tests, then the test and demo drivers.
+
+ARCHES  := x86_64 i686
+BUILD   := build
+DEPS_MK := $(BUILD)/deps.mk
+
+# Our own code: warnings are errors.
+WARN    := -Wall -Wextra -Werror
+
+# --- Dependencies -------------------------------------------------------
+# deps/setup.sh installs Debian packages and cross-builds OpenSSL and Check
+# into a per-machine cache, then writes $(DEPS_MK) naming their prefixes.
+# Make re-reads this file once $(DEPS_MK) exists.
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+include $(DEPS_MK)
+endif
+$(DEPS_MK): deps/setup.sh deps/build-openssl.sh deps/build-check.sh
+	deps/setup.sh $@
+
+.PHONY: all check demo clean unit-native
+.DEFAULT_GOAL := all
+
+ifeq ($(ARCH),)
+# --- Top level: one sub-make per arch -----------------------------------
+all:
+	@for a in $(ARCHES); do $(MAKE) --no-print-directory ARCH=$$a arch-all || exit 1; done
+
+else
+# --- One arch: ARCH=x86_64 or ARCH=i686 ---------------------------------
+TRIPLET := $(ARCH)-w64-mingw32
+CC_WIN  := $(TRIPLET)-gcc
+WINDRES := $(TRIPLET)-windres
+OUT     := $(BUILD)/$(ARCH)
+GEN     := $(OUT)/gen
+OBJ     := $(OUT)/obj
+WIDL    := $(TRIPLET)-widl $(if $(filter i686,$(ARCH)),-m32,-m64) -Oif \
+           -I /usr/include/wine/wine/windows \
+           -L /usr/lib/x86_64-linux-gnu/wine/x86_64-windows
+OPENSSL := $(OPENSSL_$(ARCH))
+CHECK   := $(CHECK_$(ARCH))
+
+# 0x0502 = Windows Server 2003: keeps Vista-only APIs out of our code and
+# OpenSSL's (see README, "Supported Windows").
+WIN_CPPFLAGS := -D_WIN32_WINNT=0x0502 -DWINVER=0x0502 -DUNICODE -D_UNICODE \
+                -DCONST_VTABLE -DCOBJMACROS -I$(GEN) -Iserver -Icrypto \
+                -I$(OPENSSL)/include
+WIN_CFLAGS   := -std=gnu11 -O2 $(WARN)
+WIN_LDFLAGS  := -static -static-libgcc
+CRYPTO_LIBS  := $(OPENSSL)/lib/libcrypto.a -ladvapi32 -lcrypt32 -luser32 -lws2_32
+
+# widl output: header, GUIDs, proxy code, dlldata and the type library.
+$(GEN)/empkp.h:     idl/empkp.idl ; @mkdir -p $(@D) && $(WIDL) -h -o $@ $<
+$(GEN)/empkp_i.c:   idl/empkp.idl ; @mkdir -p $(@D) && $(WIDL) -u -o $@ $<
+$(GEN)/empkp_p.c:   idl/empkp.idl ; @mkdir -p $(@D) && $(WIDL) -p -o $@ $<
+$(GEN)/empkp.tlb:   idl/empkp.idl ; @mkdir -p $(@D) && $(WIDL) -t -o $@ $<
+$(GEN)/dlldata.c:   idl/empkp.idl ; @mkdir -p $(@D) && $(WIDL) --dlldata-only -o $@ empkp
+
+# Our sources.
+SERVER_OBJS := $(addprefix $(OBJ)/,main.o cmdline.o console.o lifetime.o factory.o \
+                 publisher.o typelib.o publish.o register.o keyblob.o empkp_i.o empkp_res.o)
+
+$(OBJ)/%.o: server/%.c $(GEN)/empkp.h
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -c -o $@ $<
+$(OBJ)/%.o: crypto/%.c
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -c -o $@ $<
+$(OBJ)/empkp_res.o: server/empkp.rc $(GEN)/empkp.tlb
+	@mkdir -p $(@D)
+	$(WINDRES) -I$(GEN) -o $@ $<
+
+# widl's C is not ours: built with -Werror all the same, but without the
+# one warning its generated casts always raise.
+GEN_CFLAGS := -std=gnu11 -O2 $(WARN) -Wno-cast-function-type
+$(OBJ)/empkp_i.o: $(GEN)/empkp_i.c
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(GEN_CFLAGS) -c -o $@ $<
+$(OBJ)/ps/%.o: $(GEN)/%.c $(GEN)/empkp.h
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(GEN_CFLAGS) -DREGISTER_PROXY_DLL -DPROXY_DELEGATION \
+	    -include proxystub/iunknown_proxy.h -c -o $@ $<
+
+# empkp.exe: GUI subsystem, so COM starting it opens no console window.
+$(OUT)/empkp.exe: $(SERVER_OBJS)
+	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS) \
+	    -lole32 -loleaut32 -luuid
+
+# empkpps.dll: the proxy/stub DLL, from widl's output alone.
+$(OUT)/empkpps.dll: $(addprefix $(OBJ)/ps/,empkp_p.o empkp_i.o dlldata.o) proxystub/empkpps.def
+	$(CC_WIN) -shared $(WIN_LDFLAGS) -Wl,--enable-stdcall-fixup -o $@ $^ \
+	    -lrpcrt4 -loleaut32 -lole32 -luuid
+
+$(OUT)/empkp.tlb: $(GEN)/empkp.tlb
+	cp $< $@
+
+.PHONY: arch-all arch-tests
+arch-all: $(OUT)/empkp.exe $(OUT)/empkpps.dll $(OUT)/empkp.tlb
+
+# Windows test programs (not shipped): the unit tests cross-built with Check,
+# and the end-to-end helpers in tests/e2e/.
+TBIN := $(OUT)/tests
+UNIT_SRCS := $(wildcard tests/unit/*.c) server/cmdline.c crypto/keyblob.c
+$(TBIN)/unit.exe: $(UNIT_SRCS) $(wildcard tests/unit/*.h)
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) -isystem $(CHECK)/include -Itests/unit $(WIN_CFLAGS) \
+	    -D__USE_MINGW_ANSI_STDIO=1 $(WIN_LDFLAGS) -o $@ $(UNIT_SRCS) \
+	    $(CHECK)/lib/libcheck.a -pthread $(CRYPTO_LIBS)
+$(TBIN)/client.exe: tests/e2e/client.c $(OBJ)/empkp_i.o
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ -lole32 -luuid
+$(TBIN)/importkey.exe: tests/e2e/importkey.c
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ -ladvapi32
+$(TBIN)/msgbox-text.exe: tests/e2e/msgbox-text.c
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $^ -luser32
+
+arch-tests: $(addprefix $(TBIN)/,unit.exe client.exe importkey.exe msgbox-text.exe)
+
+endif
+
+# --- Native unit tests ----------------------------------------------------
+# The plain-C logic (crypto/, server/cmdline.c) under AddressSanitizer and
+# UndefinedBehaviorSanitizer, against the system's OpenSSL and Check.
+NATIVE_CFLAGS := -std=c11 -g -O1 $(WARN) -fsanitize=address,undefined \
+                 -fno-sanitize-recover=all -fno-omit-frame-pointer
+$(BUILD)/native/unit: $(wildcard tests/unit/*.c tests/unit/*.h) server/cmdline.c \
+                      server/cmdline.h crypto/keyblob.c crypto/keyblob.h
+	@mkdir -p $(@D)
+	cc $(NATIVE_CFLAGS) -Iserver -Icrypto -Itests/unit -o $@ \
+	    $(filter %.c,$^) $$(pkg-config --cflags --libs check) -lcrypto
+
+# --- Tests and demo -------------------------------------------------------
+ifeq ($(ARCH),)
+check: all $(BUILD)/native/unit
+	@for a in $(ARCHES); do $(MAKE) --no-print-directory ARCH=$$a arch-tests || exit 1; done
+	WINE32=$(WINE32) WINE32_WHY="$(WINE32_WHY)" tests/check.sh
+
+demo: all
+	WINE32=$(WINE32) WINE32_WHY="$(WINE32_WHY)" tests/demo.sh
+endif
+
+clean:
+	rm -rf $(BUILD)

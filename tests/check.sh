@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# tests/check.sh: every test (run by "make check" after the build).
+#   1. native unit tests under ASan/UBSan;
+#   2. per arch, under Wine: cross-built unit tests and end to end
+#      (wine-tests.sh); i686 only where 32-bit Wine is installed, else a SKIP
+#      line that says so.
+# Ends with summary.sh's line "N passed, N failed[, N skipped]".
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+export RESULTS=$top/build/test-results.txt
+: >"$RESULTS"
+# shellcheck source=tests/lib.sh
+source "$top/tests/lib.sh"
+
+echo "== Native unit tests (ASan, UBSan)"
+timeout 600 "$top/build/native/unit" >"$top/build/native/unit.log" 2>&1; rc=$?
+tail -n 1 "$top/build/native/unit.log" | sed 's/^/  /'
+if grep -q 'Checks: ' "$top/build/native/unit.log"; then
+    sed -n 's/^\([0-9]*%: Checks: .*\)/CHECK native\/unit \1/p' "$top/build/native/unit.log" >>"$RESULTS"
+    grep -E ':(F|E):' "$top/build/native/unit.log" | sed 's/^/  /'
+    WHY="exit code $rc" check "native/unit exits 0 with no sanitizer report" \
+        bash -c '[[ $0 -eq 0 ]] && ! grep -q "runtime error\|AddressSanitizer\|LeakSanitizer" "$1"' \
+        "$rc" "$top/build/native/unit.log"
+else
+    fail "native/unit" "no Check summary (exit $rc): $(tail -n 3 "$top/build/native/unit.log")"
+fi
+
+if ! xvfb_start; then
+    fail "xvfb" "could not start Xvfb; message box tests cannot run"
+fi
+for arch in x86_64 i686; do
+    "$top/tests/wine-tests.sh" "$arch"
+done
+xvfb_stop
+
+echo "== Summary (details: $RESULTS)"
+if [[ ${WINE32:-no} != yes ]]; then
+    echo "NOTE: only x86_64 ran under Wine; the shipped i686 build was NOT exercised (${WINE32_WHY:-no wine32})."
+fi
+"$top/tests/summary.sh" "$RESULTS"

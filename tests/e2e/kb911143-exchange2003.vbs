@@ -1,0 +1,3 @@
+Set oKeySet=CreateObject("EMPKP.PubKeyPublisher")
+ErrID=oKeySet.Publish()
+Msgbox ErrID

@@ -1,0 +1,100 @@
+# Shared by the test drivers (sourced, not run).  Every result is one line in
+# $RESULTS: "PASS name", "FAIL name: why" or "SKIP name: why"; summary.sh
+# counts them.  Wine rules (PLATFORM-NOTES.md): a prefix under build/, never
+# ~/.wine; every Wine command under timeout, its output redirected to a file
+# (never a pipe: wineserver and COM servers inherit it and keep it open).
+
+: "${RESULTS:?RESULTS must name the results file}"
+
+pass() { echo "PASS $1" >>"$RESULTS"; echo "  PASS $1"; }
+fail() { echo "FAIL $1: $2" >>"$RESULTS"; echo "  FAIL $1: $2"; }
+skip() { echo "SKIP $1: $2" >>"$RESULTS"; echo "  SKIP $1: $2"; }
+# check NAME COND-COMMAND... : PASS when the command succeeds.
+check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name" "${WHY:-$*}"; fi; WHY=; }
+
+# Loader for an arch's programs.  x86_64 programs need wine64 by name: once
+# wine32 is installed, plain "wine" is the 32-bit loader.
+wine_for() {
+    case $1 in
+        x86_64) echo /usr/lib/wine/wine64 ;;
+        i686)   echo /usr/lib/wine/wine ;;
+    esac
+}
+
+# Starts Xvfb on a free display (for message boxes) and exports DISPLAY.
+# Must run before the first Wine command of the session.
+xvfb_start() {
+    local n
+    for n in $(seq 90 130); do
+        [[ -e /tmp/.X$n-lock || -e /tmp/.X11-unix/X$n ]] && continue
+        Xvfb ":$n" -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
+        XVFB_PID=$!
+        export DISPLAY=":$n"
+        for _ in $(seq 50); do [[ -e /tmp/.X11-unix/X$n ]] && return 0; sleep 0.1; done
+        kill "$XVFB_PID" 2>/dev/null
+    done
+    return 1
+}
+xvfb_stop() { [[ -n ${XVFB_PID:-} ]] && kill "$XVFB_PID" 2>/dev/null; XVFB_PID=; }
+
+# Makes a fresh 64-bit prefix at $1 and exports the Wine environment for it.
+wine_prefix_new() {
+    export WINEPREFIX=$1 WINEDEBUG=-all WINEARCH=win64
+    # No Mono or Gecko: they cannot be downloaded here, and nothing needs them.
+    export WINEDLLOVERRIDES="mscoree,mshtml="
+    wine_stop
+    rm -rf "$WINEPREFIX"
+    mkdir -p "$(dirname "$WINEPREFIX")"
+    timeout 180 /usr/lib/wine/wine64 wineboot -i >"$WINEPREFIX.boot.log" 2>&1 || return 1
+    # wineboot returns before the prefix is ready; the first program in a
+    # half-made prefix can stall for minutes.
+    timeout 180 wineserver -w
+}
+
+# Ends the wineserver of $WINEPREFIX (and with it every process in it).
+wine_stop() {
+    [[ -n ${WINEPREFIX:-} && -d $WINEPREFIX ]] || return 0
+    timeout 30 wineserver -k >/dev/null 2>&1 || true
+    timeout 30 wineserver -w >/dev/null 2>&1 || true
+}
+
+# wrun SECONDS OUTFILE LOADER PROGRAM ARGS...: runs a Windows program with
+# its output in OUTFILE; returns its exit code (124 on timeout).
+wrun() {
+    local secs=$1 out=$2; shift 2
+    timeout "$secs" "$@" >"$out" 2>&1 </dev/null
+}
+
+# The C: drive of the current prefix as a Unix path.
+drive_c() { echo "$WINEPREFIX/drive_c"; }
+
+# The KB's install: empkp.exe and empkpps.dll where Exchange 2003 keeps them
+# (C:\Program Files\Exchsrvr\bin), and the test programs and scripts in
+# C:\empkp-tests.  $1: the arch's build folder.
+INSTALL_DIR='C:\Program Files\Exchsrvr\bin'
+install_empkp() {
+    local out=$1 c
+    c=$(drive_c)
+    mkdir -p "$c/Program Files/Exchsrvr/bin" "$c/empkp-tests"
+    cp "$out/empkp.exe" "$out/empkpps.dll" "$c/Program Files/Exchsrvr/bin/"
+    cp "$(dirname "${BASH_SOURCE[0]}")"/e2e/*.vbs "$out"/tests/*.exe "$c/empkp-tests/"
+}
+
+# kb_script_msgbox LOADER LOGDIR PNG: runs the KB's Exchange 2003 script
+# verbatim with wscript, as an administrator would (double-click), reads the
+# text of the message box it shows (msgbox-text.exe), takes a screenshot,
+# and closes the box with Return as a person would.  Leaves the box's text
+# in LOGDIR/box.out ("text: ..." lines) and returns wscript's exit code.
+kb_script_msgbox() {
+    local wine=$1 log=$2 png=$3 pid
+    wrun 180 "$log/kb.out" "$wine" wscript.exe 'C:\empkp-tests\kb911143-exchange2003.vbs' &
+    pid=$!
+    wrun 120 "$log/box.out" "$wine" 'C:\empkp-tests\msgbox-text.exe' 90
+    import -window root "$png" >/dev/null 2>&1 || true
+    for _ in 1 2 3 4 5; do
+        kill -0 "$pid" 2>/dev/null || break
+        xdotool key Return >/dev/null 2>&1
+        sleep 1
+    done
+    wait "$pid"
+}

@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# tests/wine-tests.sh ARCH: every Windows-side test of one arch, under Wine,
+# in a fresh prefix build/ARCH/wineprefix:
+#   - the Check unit tests cross-built for Windows;
+#   - end to end: install empkp.exe where Exchange 2003 keeps it, /regserver,
+#     the KB's script verbatim (message box read and screenshotted), the same
+#     calls printed, DATA0 imported by CryptoAPI, the C client through the type
+#     library marshaler and then through empkpps.dll, unregistration, bad
+#     arguments.
+# Results go to $RESULTS (see lib.sh).  Needs DISPLAY from xvfb_start.
+set -uo pipefail
+arch=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/$arch
+tbin=$out/tests
+log=$out/test-logs
+# shellcheck source=tests/lib.sh
+source "$top/tests/lib.sh"
+
+if [[ $arch == i686 && ${WINE32:-no} != yes ]]; then
+    skip "wine/$arch" "32-bit Wine (wine32:i386) is not installed: ${WINE32_WHY:-unknown reason}; the i686 build was made but NOT run"
+    exit 0
+fi
+
+WINE=$(wine_for "$arch")
+# Registry views: a 32-bit exe registers its classes in the 32-bit view, but
+# writes ExMPLS to the 64-bit one (see README).
+classes_view=/reg:64; [[ $arch == i686 ]] && classes_view=/reg:32
+REG=(/usr/lib/wine/wine64 reg)
+
+CLSID='{94A6DCD0-B6F5-40E8-8C9D-CEE2C7796380}'
+IID='{429D0426-A34B-4823-A3F7-4FC531BD5D5C}'
+LIBID='{552841D7-ED79-424D-A566-F1A8ADCE8E18}'
+APPID='{D618966E-4B67-47DB-B2CC-350ED396B2AB}'
+C='HKLM\SOFTWARE\Classes'
+OUR_KEYS=("$C\\CLSID\\$CLSID" "$C\\EMPKP.PubKeyPublisher" "$C\\EMPKP.PubKeyPublisher.1"
+          "$C\\AppID\\$APPID" "$C\\AppID\\empkp.exe" "$C\\TypeLib\\$LIBID"
+          "$C\\Interface\\$IID" "$C\\CLSID\\$IID")
+EXE="$INSTALL_DIR\\empkp.exe"
+
+rm -rf "$log"; mkdir -p "$log"
+echo "== Windows tests, $arch (Wine prefix $out/wineprefix)"
+if ! wine_prefix_new "$out/wineprefix"; then
+    fail "wine/$arch/prefix" "wineboot failed: $(tail -n 3 "$out/wineprefix.boot.log" 2>/dev/null)"
+    exit 0
+fi
+trap wine_stop EXIT
+cdrive=$(drive_c)
+
+# reg_has VIEW KEY [VALUE-NAME]: the key (or value) exists.
+reg_has() {
+    local view=$1 key=$2
+    if [[ $# -gt 2 ]]; then
+        wrun 60 "$log/reg.out" "${REG[@]}" query "$key" /v "$3" "$view"
+    else
+        wrun 60 "$log/reg.out" "${REG[@]}" query "$key" "$view"
+    fi
+}
+# reg_value VIEW KEY NAME: prints the data of a REG_SZ value ("" for default).
+reg_value() {
+    local args=(/v "$3"); [[ -z $3 ]] && args=(/ve)
+    wrun 60 "$log/reg.out" "${REG[@]}" query "$2" "${args[@]}" "$1" || return 1
+    sed -n 's/^ *[^ ].*REG_[A-Z_]* *//p' "$log/reg.out" | tr -d '\r' | head -n 1
+}
+none_of_our_keys() {
+    local k
+    for k in "${OUR_KEYS[@]}"; do
+        if reg_has "$classes_view" "$k"; then WHY="still present: $k"; return 1; fi
+    done
+}
+data0_hex() { # the DATA0 bytes as the registry holds them
+    wrun 60 "$log/data0.out" "${REG[@]}" query 'HKLM\SOFTWARE\Microsoft\ExMPLS' /v DATA0 /reg:64 &&
+        sed -n 's/.*REG_BINARY *//p' "$log/data0.out" | tr -d '\r\n '
+}
+
+# --- unit tests, cross-built -------------------------------------------------
+wrun 600 "$log/unit.out" "$WINE" "$tbin/unit.exe"; rc=$?
+cp "$log/unit.out" "$out/unit-wine.log"
+if grep -q 'Checks: ' "$log/unit.out"; then
+    # summary.sh counts the Check line itself; this line records the run.
+    sed -n 's/^\([0-9]*%: Checks: .*\)/CHECK wine\/'"$arch"'\/unit \1/p' "$log/unit.out" | tr -d '\r' >>"$RESULTS"
+    tail -n 1 "$log/unit.out" | sed 's/^/  /'
+    WHY="exit code $rc" check "wine/$arch/unit exits 0" test "$rc" -eq 0
+else
+    fail "wine/$arch/unit" "no Check summary (exit $rc): $(tail -n 3 "$log/unit.out" | tr -d '\r')"
+fi
+
+# --- install and register ----------------------------------------------------
+install_empkp "$out"
+
+wrun 120 "$log/regserver.out" "$WINE" "$EXE" /regserver; rc=$?
+WHY="exit $rc: $(tr -d '\r' <"$log/regserver.out")" check "$arch/regserver exits 0" test "$rc" -eq 0
+v=$(reg_value "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32" "")
+WHY="LocalServer32 is [$v]" check "$arch/regserver LocalServer32 is the quoted path" \
+    test "$v" = "\"$EXE\""
+v=$(reg_value "$classes_view" "$C\\AppID\\$APPID" "")
+WHY="AppID name is [$v]" check "$arch/regserver AppID named EMPKP (DCOM Config)" test "$v" = EMPKP
+v=$(reg_value "$classes_view" "$C\\EMPKP.PubKeyPublisher\\CLSID" "")
+WHY="ProgID CLSID is [$v]" check "$arch/regserver ProgID resolves to the CLSID" test "$v" = "$CLSID"
+wrun 120 "$log/regserver2.out" "$WINE" "$EXE" -RegServer; rc=$?
+WHY="exit $rc" check "$arch/regserver twice succeeds" test "$rc" -eq 0
+
+# --- the KB's script, verbatim, with its message box ------------------------
+kb_script_msgbox "$WINE" "$log" "$out/kb911143-msgbox.png"; rc=$?
+box=$(tr -d '\r' <"$log/box.out")
+WHY="box: $box" check "$arch/KB script (Exchange 2003) message box shows 0" \
+    grep -qx 'text: 0' <<<"$box"
+WHY="wscript exit $rc" check "$arch/KB script closed with Return and ended" test "$rc" -eq 0
+
+# --- the same calls, printed --------------------------------------------------
+wrun 180 "$log/echo.out" "$WINE" cscript.exe //nologo 'C:\empkp-tests\publish-echo.vbs'; rc=$?
+WHY="exit $rc: $(tr -d '\r' <"$log/echo.out")" check "$arch/VBScript Publish() prints ErrID=0" \
+    grep -qE $'^ErrID=0\r?$' "$log/echo.out"
+
+# --- DATA0 is a PUBLICKEYBLOB CryptoAPI accepts --------------------------------
+wrun 120 "$log/import.out" "$WINE" 'C:\empkp-tests\importkey.exe'; rc=$?
+WHY="exit $rc: $(tr -d '\r' <"$log/import.out")" check "$arch/DATA0 imports into CryptoAPI (2048 bits, re-export identical)" \
+    test "$rc" -eq 0
+data0_hex >"$out/DATA0.hex" || true
+
+# --- the C client, early bound ------------------------------------------------
+v=$(reg_value "$classes_view" "$C\\Interface\\$IID\\ProxyStubClsid32" "")
+WHY="ProxyStubClsid32 is [$v]" check "$arch/after /regserver the type library marshaler serves the interface" \
+    test "$v" = '{00020424-0000-0000-C000-000000000046}'
+wrun 120 "$log/client-tlb.out" "$WINE" 'C:\empkp-tests\client.exe'; rc=$?
+WHY="exit $rc: $(tr -d '\r' <"$log/client-tlb.out")" check "$arch/C client via type library marshaler: ErrID=0" test "$rc" -eq 0
+
+wrun 120 "$log/regsvr32.out" "$WINE" regsvr32.exe /s "$INSTALL_DIR\\empkpps.dll"; rc=$?
+WHY="exit $rc" check "$arch/regsvr32 empkpps.dll exits 0" test "$rc" -eq 0
+v=$(reg_value "$classes_view" "$C\\Interface\\$IID\\ProxyStubClsid32" "")
+WHY="ProxyStubClsid32 is [$v]" check "$arch/after regsvr32 empkpps.dll serves the interface" test "$v" = "$IID"
+v=$(reg_value "$classes_view" "$C\\CLSID\\$IID\\InProcServer32" "")
+WHY="InProcServer32 is [$v]" check "$arch/proxy CLSID points at the installed empkpps.dll" \
+    grep -qi 'empkpps.dll' <<<"$v"
+wrun 120 "$log/client-ps.out" "$WINE" 'C:\empkp-tests\client.exe'; rc=$?
+WHY="exit $rc: $(tr -d '\r' <"$log/client-ps.out")" check "$arch/C client via empkpps.dll: ErrID=0" test "$rc" -eq 0
+
+# --- the server goes away when its clients do ---------------------------------
+gone=no
+for _ in $(seq 30); do
+    pgrep -f 'Exchsrvr.bin.empkp\.exe' >/dev/null || { gone=yes; break; }
+    sleep 1
+done
+WHY="empkp.exe still running 30 s after the last client" check "$arch/server exits after the last client" test $gone = yes
+
+# --- bad arguments: message, exit code, nothing written -----------------------
+snapshot() {
+    wrun 60 "$log/snap.out" "${REG[@]}" export 'HKLM\SOFTWARE\Classes' 'C:\empkp-tests\classes.reg' /y "$classes_view" &&
+    wrun 60 "$log/snap.out" "${REG[@]}" export 'HKLM\SOFTWARE\Microsoft\ExMPLS' 'C:\empkp-tests\exmpls.reg' /y /reg:64 &&
+    cat "$cdrive/empkp-tests/classes.reg" "$cdrive/empkp-tests/exmpls.reg" | md5sum
+}
+before=$(snapshot)
+for bad in /bogus regserver '/regserver /unregserver' ''; do
+    # shellcheck disable=SC2086  # word splitting makes the two-switch case
+    wrun 60 "$log/bad.out" "$WINE" "$EXE" $bad; rc=$?
+    WHY="exit $rc, output: $(tr -d '\r' <"$log/bad.out")" \
+        check "$arch/bad arguments [$bad]: exit 87 with a message" \
+        bash -c '[[ $0 -eq 87 ]] && grep -q "^empkp: " "$1"' "$rc" "$log/bad.out"
+done
+wrun 60 "$log/usage.out" "$WINE" "$EXE" '/?'; rc=$?
+WHY="exit $rc" check "$arch/ /? prints usage and exits 0" bash -c '[[ $0 -eq 0 ]] && grep -q regserver "$1"' "$rc" "$log/usage.out"
+after=$(snapshot)
+WHY="registry changed" check "$arch/bad arguments write nothing" test "$before" = "$after"
+
+# --- unregistration ------------------------------------------------------------
+wrun 120 "$log/regsvr32u.out" "$WINE" regsvr32.exe /s /u "$INSTALL_DIR\\empkpps.dll"; rc=$?
+WHY="exit $rc" check "$arch/regsvr32 /u empkpps.dll exits 0" test "$rc" -eq 0
+wrun 120 "$log/unreg.out" "$WINE" "$EXE" /unregserver; rc=$?
+WHY="exit $rc: $(tr -d '\r' <"$log/unreg.out")" check "$arch/unregserver exits 0" test "$rc" -eq 0
+check "$arch/after unregistration none of our keys remain" none_of_our_keys
+wrun 120 "$log/unreg2.out" "$WINE" "$EXE" /unregserver; rc=$?
+WHY="exit $rc" check "$arch/unregserver when not registered succeeds" test "$rc" -eq 0
+wrun 180 "$log/echo-unreg.out" "$WINE" cscript.exe //nologo 'C:\empkp-tests\publish-echo.vbs'; rc=$?
+WHY="exit $rc: $(tr -d '\r' <"$log/echo-unreg.out")" check "$arch/CreateObject after unregistration fails with 429" \
+    grep -q 'CreateObject failed: 429' "$log/echo-unreg.out"
