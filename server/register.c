@@ -199,14 +199,21 @@ DWORD unregister_server(void)
     struct names n;
     WCHAR value[64];
     DWORD err = get_names(&n), first = ERROR_SUCCESS, e;
+    BSTR tlb_path;
     HRESULT hr;
 
     if (err)
         return err;
-    hr = UnRegisterTypeLib(&LIBID_EMPKPLib, 1, 0, LOCALE_NEUTRAL,
-                           sizeof(void *) == 8 ? SYS_WIN64 : SYS_WIN32);
-    if (FAILED(hr) && hr != TYPE_E_REGISTRYACCESS && hr != TYPE_E_CANTLOADLIBRARY)
-        first = (DWORD)hr;
+    /* Only a registered library is unregistered: asked for one that is not,
+     * UnRegisterTypeLib fails (E_INVALIDARG in Wine), and unregistering what
+     * is not there must succeed quietly. */
+    if (SUCCEEDED(QueryPathOfRegTypeLib(&LIBID_EMPKPLib, 1, 0, LOCALE_NEUTRAL, &tlb_path))) {
+        SysFreeString(tlb_path);
+        hr = UnRegisterTypeLib(&LIBID_EMPKPLib, 1, 0, LOCALE_NEUTRAL,
+                               sizeof(void *) == 8 ? SYS_WIN64 : SYS_WIN32);
+        if (FAILED(hr))
+            first = (DWORD)hr;
+    }
     /* The TypeLib key may outlive UnRegisterTypeLib when another arch's
      * registration of the same library shares it; ours goes either way. */
     if ((e = delete_classes_key(L"TypeLib", n.libid)) && !first)
