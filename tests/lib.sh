@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the test drivers (sourced, not run).  Every result is one line in
 # $RESULTS: "PASS name", "FAIL name: why" or "SKIP name: why"; summary.sh
 # counts them.  Wine rules (PLATFORM-NOTES.md): a prefix under build/, never
@@ -9,6 +10,8 @@
 pass() { echo "PASS $1" >>"$RESULTS"; echo "  PASS $1"; }
 fail() { echo "FAIL $1: $2" >>"$RESULTS"; echo "  FAIL $1: $2"; }
 skip() { echo "SKIP $1: $2" >>"$RESULTS"; echo "  SKIP $1: $2"; }
+# rc_and_grep RC WANT FILE PATTERN: RC is WANT and FILE has a line matching PATTERN.
+rc_and_grep() { [[ $1 -eq $2 ]] && grep -q -- "$4" "$3"; }
 # check NAME COND-COMMAND... : PASS when the command succeeds.
 check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name" "${WHY:-$*}"; fi; WHY=; }
 
@@ -71,7 +74,7 @@ drive_c() { echo "$WINEPREFIX/drive_c"; }
 # The KB's install: empkp.exe and empkpps.dll where Exchange 2003 keeps them
 # (C:\Program Files\Exchsrvr\bin), and the test programs and scripts in
 # C:\empkp-tests.  $1: the arch's build folder.
-INSTALL_DIR='C:\Program Files\Exchsrvr\bin'
+export INSTALL_DIR='C:\Program Files\Exchsrvr\bin'
 install_empkp() {
     local out=$1 c
     c=$(drive_c)

@@ -155,10 +155,10 @@ for bad in /bogus regserver '/regserver /unregserver' ''; do
     wrun 60 "$log/bad.out" "$WINE" "$EXE" $bad; rc=$?
     WHY="exit $rc, output: $(tr -d '\r' <"$log/bad.out")" \
         check "$arch/bad arguments [$bad]: exit 87 with a message" \
-        bash -c '[[ $0 -eq 87 ]] && grep -q "^empkp: " "$1"' "$rc" "$log/bad.out"
+        rc_and_grep "$rc" 87 "$log/bad.out" '^empkp: '
 done
 wrun 60 "$log/usage.out" "$WINE" "$EXE" '/?'; rc=$?
-WHY="exit $rc" check "$arch/ /? prints usage and exits 0" bash -c '[[ $0 -eq 0 ]] && grep -q regserver "$1"' "$rc" "$log/usage.out"
+WHY="exit $rc" check "$arch/ /? prints usage and exits 0" rc_and_grep "$rc" 0 "$log/usage.out" regserver
 after=$(snapshot)
 WHY="registry changed" check "$arch/bad arguments write nothing" test "$before" = "$after"
 
