@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# deps/build-openssl.sh TARBALL TRIPLET PREFIX
+#
+# Cross-builds a trimmed static libcrypto.a from an OpenSSL 3.0 source tarball
+# in the current directory and installs lib/libcrypto.a and include/openssl into
+# PREFIX. Called by setup.sh, which hashes this file into the cache key: any
+# change here rebuilds.
+set -euo pipefail
+
+tarball=$1 triplet=$2 prefix=$3
+case $triplet in
+    x86_64-w64-mingw32) target=mingw64 ;;
+    i686-w64-mingw32) target=mingw ;;
+    *) echo "unsupported triplet $triplet" >&2; exit 2 ;;
+esac
+
+opts=(
+    # Windows XP / Server 2003 API level. With mingw's default (0x0A00) libcrypto
+    # imports Vista-only functions (SRW locks, InitOnce, BCryptGenRandom) and the
+    # exe does not load on the Exchange 2000/2003 servers it is meant for.
+    -D_WIN32_WINNT=0x0502
+    # A plain static library: no shared builds, loadable modules, engines, config
+    # file loading or legacy provider.
+    no-shared no-module no-legacy no-engine no-dso no-autoload-config
+    # Subsystems empkp does not use.
+    no-tests no-async no-sock no-dgram no-ui-console no-comp no-ct no-ocsp no-ts
+    no-cmp no-cms no-srp no-srtp no-rfc3779 no-ssl-trace
+    # Algorithms empkp does not use. Kept: RSA (PKCS#1 v1.5 and OAEP), SHA-1 and
+    # SHA-2, MD5, HMAC, BN, and AES, which the default CTR-DRBG needs. The MSBLOB
+    # functions in crypto/pem/pvkfmt.c need only RSA: RC4 is used there only for
+    # encrypted PVK files and DSA only for DSA keys, both under #ifndef.
+    no-aria no-bf no-blake2 no-camellia no-cast no-chacha no-cmac no-des no-dh
+    no-dsa no-ec no-idea no-md4 no-mdc2 no-ocb no-poly1305 no-rc2 no-rc4 no-rc5
+    no-rmd160 no-scrypt no-seed no-siphash no-siv no-sm2 no-sm3 no-sm4
+    no-whirlpool
+)
+
+mkdir src
+tar -xf "$tarball" -C src --strip-components=1
+cd src
+perl Configure "$target" --cross-compile-prefix="$triplet-" "${opts[@]}"
+# Asm stays enabled (perlasm emits GNU as for both mingw targets).
+make -j2 build_generated
+make -j2 libcrypto.a
+
+mkdir -p "$prefix/lib" "$prefix/include"
+cp libcrypto.a "$prefix/lib/"
+# include/openssl holds the generated headers (opensslv.h, configuration.h, ...) too.
+cp -R include/openssl "$prefix/include/"
+printf '%s\n' "perl Configure $target --cross-compile-prefix=$triplet- ${opts[*]}" \
+    >"$prefix/configure-command.txt"
+
+# Prove the library links with the project's flags and imports nothing newer
+# than Windows XP / Server 2003 (the point of -D_WIN32_WINNT=0x0502).
+cat >probe.c <<'EOF'
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+int main(void)
+{
+    EVP_PKEY *key = EVP_RSA_gen(512);
+    BIO *mem = BIO_new(BIO_s_mem());
+    int ok = key != NULL && mem != NULL && i2b_PublicKey_bio(mem, key) > 0;
+    BIO_free(mem);
+    EVP_PKEY_free(key);
+    return !ok;
+}
+EOF
+"$triplet-gcc" -std=gnu11 -Wall -Wextra -Werror -D_WIN32_WINNT=0x0502 -I"$prefix/include" \
+    probe.c -o probe.exe -static -static-libgcc "$prefix/lib/libcrypto.a" \
+    -ladvapi32 -lcrypt32 -luser32
+if "$triplet-objdump" -p probe.exe | grep -E 'SRWLock|InitOnce|ConditionVariable|GetTickCount64|BCrypt'; then
+    echo "libcrypto imports Vista-only functions (listed above)" >&2
+    exit 1
+fi

@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# deps/setup.sh OUTFILE
+#
+# Prepares a Debian 12 machine (as root) for building and testing empkp:
+#   - installs the Debian packages the build and tests use, and wine32:i386 if the
+#     archive allows it;
+#   - cross-builds a trimmed static OpenSSL libcrypto and Check for
+#     x86_64-w64-mingw32 and i686-w64-mingw32 into a per-machine cache
+#     (${EMPKP_CACHE:-/var/cache/empkp}), reused by every clone of the repo;
+#   - writes OUTFILE, a make fragment naming those prefixes (see LAYOUT).
+# Idempotent: with everything present it only checks and rewrites OUTFILE.
+set -euo pipefail
+
+[[ $# -eq 1 ]] || { echo "usage: $0 OUTFILE" >&2; exit 2; }
+out=$1
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cache=${EMPKP_CACHE:-/var/cache/empkp}
+triplets=(x86_64-w64-mingw32 i686-w64-mingw32)
+pkgs=(mingw-w64 mingw-w64-tools libwine-dev wine wine64 check libssl-dev pkg-config
+      cmake make perl xvfb xdotool imagemagick msitools osslsigncode clang dpkg-dev)
+
+export DEBIAN_FRONTEND=noninteractive
+# Wait for an apt/dpkg run that is already going on instead of failing at once.
+apt=(apt-get -q -o DPkg::Lock::Timeout=600)
+
+log() { echo "deps: $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+installed() { [[ $(dpkg-query -W -f='${db:Status-Abbrev}' "$1" 2>/dev/null) == ii* ]]; }
+
+mkdir -p "$cache/logs" "$cache/src"
+# One setup at a time per cache: two CI clones must not build into the same place.
+exec 9>"$cache/.lock"
+flock -n 9 || { log "waiting for another deps/setup.sh (lock $cache/.lock)"; flock 9; }
+# Leftovers of an interrupted run (we hold the lock, so none is in use).
+rm -rf "$cache"/.tmp-*
+# On exit or when killed, stop a running build (it has its own process group)
+# and remove its temporary directory.
+tmp='' build_pid=''
+cleanup() {
+    [[ -z $build_pid ]] || kill -- "-$build_pid" 2>/dev/null || true
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- apt --------------------------------------------------------------------
+
+# apt-get update runs at most once per run, and only when something needs it.
+updated=no
+apt_update() {
+    [[ $updated == no ]] || return 0
+    updated=yes
+    log "apt-get update"
+    # It exits 100 if any one index fails (seen: the i386 security index mid-sync);
+    # the indexes that did load are still usable, so go on and let installs decide.
+    "${apt[@]}" update >"$cache/logs/apt-update.log" 2>&1 ||
+        log "apt-get update exited $?, continuing (see $cache/logs/apt-update.log)"
+}
+
+missing=()
+for p in "${pkgs[@]}"; do installed "$p" || missing+=("$p"); done
+want_wine32=no
+installed wine32:i386 || want_wine32=yes
+if [[ $want_wine32 == yes ]]; then
+    # wine32 must be installed before any Wine prefix exists: a prefix made
+    # without it breaks later ("could not load kernel32.dll"). We create none.
+    dpkg --add-architecture i386
+fi
+
+if ((${#missing[@]})); then
+    apt_update
+    log "installing ${missing[*]}"
+    "${apt[@]}" install -y --no-install-recommends "${missing[@]}" \
+        >"$cache/logs/apt-install.log" 2>&1 ||
+        { tail -n 20 "$cache/logs/apt-install.log" >&2; die "apt-get install failed"; }
+fi
+
+# 32-bit Wine is "install if the archive allows": the i686 build is made either
+# way, and WINE32/WINE32_WHY tell the tests whether they can run it.
+wine32=yes wine32_why=
+if [[ $want_wine32 == yes ]]; then
+    apt_update
+    log "installing wine32:i386"
+    if "${apt[@]}" install -y --no-install-recommends wine32:i386 \
+        >"$cache/logs/apt-wine32.log" 2>&1; then
+        log "wine32:i386 installed"
+    else
+        wine32=no
+        # Name the cause if it is a failed i386 index (the case seen so far),
+        # else apt's first error; without the mirror's address, safe for make.
+        wine32_why=$(awk '/^Err:.* i386 Packages/ { s = $3 " " $4 " " $5; getline
+                            sub(/^ +/, ""); sub(/ *\[IP:.*/, ""); print s ": " $0; exit }' \
+                         "$cache/logs/apt-update.log")
+        if [[ -n $wine32_why ]]; then
+            wine32_why="i386 index failed in apt-get update ($wine32_why), wine32:i386 not installable"
+        else
+            wine32_why=$(grep -m1 '^E: ' "$cache/logs/apt-wine32.log" || echo "apt-get install wine32:i386 failed")
+        fi
+        wine32_why=$(printf '%s' "$wine32_why" | tr -d '#$\134' | cut -c1-240)
+        log "wine32:i386 NOT installed: $wine32_why (see $cache/logs/apt-wine32.log)"
+    fi
+fi
+
+# --- cached cross-builds ----------------------------------------------------
+
+# apt-get source works on a private apt state in the cache: its own deb-src list
+# and index files, nothing changed in /etc/apt. Measured: once i386 is enabled
+# and the i386 security index fails (mirror mid-sync), apt drops the whole
+# bookworm-security update, so a system-wide deb-src never saw the security
+# version of openssl that libssl-dev is. The private state fetches only Sources.
+srcapt=("${apt[@]}" -o Dir::Etc::SourceList=/dev/null
+        -o Dir::Etc::SourceParts="$cache/apt/sources.list.d"
+        -o Dir::State::Lists="$cache/apt/lists" -o Dir::Cache="$cache/apt/cache")
+src_apt_ready=no
+src_apt_update() {
+    [[ $src_apt_ready == no ]] || return 0
+    src_apt_ready=yes
+    local d=/etc/apt/sources.list.d s=$cache/apt/sources.list.d
+    mkdir -p "$s" "$cache/apt/lists/partial" "$cache/apt/cache/archives/partial"
+    # Same mirror, suites and keys as the machine's own sources, so that no host
+    # name is written into the repo.
+    if [[ -f $d/debian.sources ]]; then
+        # Keep each stanza's URIs/Suites/Components/Signed-By (with continuation
+        # lines, e.g. an inline key), set Types, drop everything else.
+        awk '/^Types:/ { print "Types: deb-src"; keep = 0; next }
+             /^(URIs|Suites|Components|Signed-By):/ { keep = 1; print; next }
+             /^[ \t]/ { if (keep) print; next }
+             /^$/ { keep = 0; print; next }
+             { keep = 0 }' "$d/debian.sources" >"$s/deb-src.sources"
+    elif [[ -f /etc/apt/sources.list ]]; then
+        sed -n 's/^[[:space:]]*deb[[:space:]]/deb-src /p' /etc/apt/sources.list >"$s/deb-src.list"
+    else
+        die "found neither $d/debian.sources nor /etc/apt/sources.list to derive deb-src from"
+    fi
+    log "apt-get update (deb-src, private state in $cache/apt)"
+    "${srcapt[@]}" update >"$cache/logs/apt-update-src.log" 2>&1 ||
+        log "deb-src apt-get update exited $?, continuing (see $cache/logs/apt-update-src.log)"
+}
+
+# upstream VERSION: Debian version less epoch and revision (3.0.22-1~deb12u2 -> 3.0.22).
+upstream() { local v=${1#*:}; echo "${v%-*}"; }
+
+# fetch_src SRCPKG VERSION: sets src_tar to the upstream tarball in $cache/src,
+# downloading it (--tar-only: plain apt-get source failed on a missing .dsc).
+fetch_src() {
+    local pkg=$1 ver=$2 f dl
+    for f in "$cache/src/${pkg}_$(upstream "$ver")".orig.tar.{gz,xz,bz2}; do
+        [[ -f $f ]] && { src_tar=$f; return 0; }
+    done
+    src_apt_update
+    log "fetching $pkg $ver source"
+    dl=$(mktemp -d "$cache/.tmp-dl-$pkg.XXXXXX")
+    tmp=$dl
+    (cd "$dl" && "${srcapt[@]}" source --tar-only "$pkg=$ver") >"$cache/logs/apt-source-$pkg.log" 2>&1 ||
+        { tail -n 20 "$cache/logs/apt-source-$pkg.log" >&2; die "apt-get source $pkg=$ver failed"; }
+    # Move the tarball in only when complete, so a half download is never used.
+    for f in "$dl/${pkg}_$(upstream "$ver")".orig.tar.{gz,xz,bz2}; do
+        [[ -f $f ]] || continue
+        mv "$f" "$cache/src/"
+        src_tar=$cache/src/${f##*/}
+        rm -rf "$dl"
+        return 0
+    done
+    die "apt-get source $pkg=$ver gave no upstream tarball (see $cache/logs/apt-source-$pkg.log)"
+}
+
+# cached_build NAME SRCPKG DEBVERSION TRIPLET: sets prefix to a finished build of
+# NAME for TRIPLET, building it with deps/build-NAME.sh if the cache lacks it.
+cached_build() {
+    local name=$1 pkg=$2 ver=$3 triplet=$4 script=$here/build-$1.sh hash dir logf t0
+    # The key covers the build script (it holds every option and flag) and the
+    # compiler, so changing either builds anew instead of reusing a stale build.
+    hash=$({ cat "$script"; "$triplet-gcc" --version; } | sha256sum | cut -c1-8)
+    dir=$cache/$name-$(upstream "$ver")-${triplet%%-*}-$hash
+    prefix=$dir
+    # The stamp is written only after a complete install, before the atomic move.
+    if [[ -f $dir/.empkp-complete ]]; then
+        log "$name ${triplet%%-*} cached at $dir"
+        return 0
+    fi
+    rm -rf "$dir"
+    fetch_src "$pkg" "$ver"
+    logf=$cache/logs/${dir##*/}.log
+    log "$name ${triplet%%-*}: building (log $logf)"
+    t0=$SECONDS
+    tmp=$(mktemp -d "$cache/.tmp-$name-${triplet%%-*}.XXXXXX")
+    # setsid: a process group of its own for cleanup to kill; 9>&-: an orphaned
+    # build must not hold the cache lock.
+    (cd "$tmp" && exec setsid bash "$script" "$src_tar" "$triplet" "$tmp/prefix") \
+        >"$logf" 2>&1 9>&- &
+    build_pid=$!
+    if ! wait "$build_pid"; then
+        build_pid=''
+        tail -n 40 "$logf" >&2
+        die "$name ${triplet%%-*} build failed (full log $logf)"
+    fi
+    build_pid=''
+    date -u +%FT%TZ >"$tmp/prefix/.empkp-complete"
+    mv -T "$tmp/prefix" "$dir"
+    rm -rf "$tmp"
+    log "$name ${triplet%%-*} built in $((SECONDS - t0)) s at $dir"
+}
+
+ossl_ver=$(dpkg-query -W -f='${source:Version}' libssl-dev)
+check_ver=$(dpkg-query -W -f='${source:Version}' check)
+declare -A result
+for t in "${triplets[@]}"; do
+    cached_build openssl openssl "$ossl_ver" "$t"
+    result[OPENSSL_${t%%-*}]=$prefix
+    cached_build check check "$check_ver" "$t"
+    result[CHECK_${t%%-*}]=$prefix
+done
+
+# --- make fragment ----------------------------------------------------------
+
+mkdir -p "$(dirname "$out")"
+cat >"$out.tmp" <<EOF
+# Written by deps/setup.sh; do not edit. OpenSSL $(upstream "$ossl_ver"), Check $(upstream "$check_ver").
+OPENSSL_x86_64 := ${result[OPENSSL_x86_64]}
+OPENSSL_i686 := ${result[OPENSSL_i686]}
+CHECK_x86_64 := ${result[CHECK_x86_64]}
+CHECK_i686 := ${result[CHECK_i686]}
+WINE32 := $wine32
+WINE32_WHY := $wine32_why
+EOF
+mv "$out.tmp" "$out"
+log "wrote $out (WINE32=$wine32)"
