@@ -68,6 +68,16 @@ wrun() {
     timeout "$secs" "$@" >"$out" 2>&1 </dev/null
 }
 
+# empkp_running: an empkp.exe of this prefix is running (other trees' Wine
+# prefixes may run theirs at the same time).
+empkp_running() {
+    local pid
+    for pid in $(pgrep -f 'empkp\.exe' 2>/dev/null); do
+        tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" && return 0
+    done
+    return 1
+}
+
 # The C: drive of the current prefix as a Unix path.
 drive_c() { echo "$WINEPREFIX/drive_c"; }
 

@@ -138,7 +138,7 @@ WHY="exit $rc: $(tr -d '\r' <"$log/client-ps.out")" check "$arch/C client via em
 # --- the server goes away when its clients do ---------------------------------
 gone=no
 for _ in $(seq 30); do
-    pgrep -f 'Exchsrvr.bin.empkp\.exe' >/dev/null || { gone=yes; break; }
+    empkp_running || { gone=yes; break; }
     sleep 1
 done
 WHY="empkp.exe still running 30 s after the last client" check "$arch/server exits after the last client" test $gone = yes
