@@ -16,6 +16,19 @@ DEPS_MK := $(BUILD)/deps.mk
 # Our own code: warnings are errors.
 WARN    := -Wall -Wextra -Werror
 
+# --- Product identity (issue 6) -------------------------------------------
+# The one place for the version: the VERSIONINFO resource in every shipped
+# binary, the zip and MSI names, the MSI's ProductVersion.  MAJOR.MINOR.PATCH
+# in numbers only: VERSIONINFO and MSI both want numbers.  No double quotes in
+# PRODUCT or COMPANY (they become C strings in the resource).
+VERSION := 1.0.0
+PRODUCT := empkp
+COMPANY := empkp project
+# The tests compare what Windows reads back from the binaries with these.
+export EMPKP_VERSION := $(VERSION)
+export EMPKP_PRODUCT := $(PRODUCT)
+export EMPKP_COMPANY := $(COMPANY)
+
 # --- Dependencies -------------------------------------------------------
 # deps/setup.sh installs Debian packages and cross-builds OpenSSL and Check
 # into a per-machine cache, then writes $(DEPS_MK) naming their prefixes.
@@ -125,6 +138,46 @@ $(TBIN)/msgbox-text.exe: tests/e2e/msgbox-text.c
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $^ -luser32
 
 arch-tests: $(addprefix $(TBIN)/,unit.exe client.exe importkey.exe msgbox-text.exe)
+
+# --- Fit for the user's servers (issue 6) ---------------------------------
+# The shipped binaries, and what every one of them must be (tests/pe-tests.sh
+# checks each point on the linked files).
+SHIPPED := $(OUT)/empkp.exe $(OUT)/empkpps.dll
+comma   := ,
+# Oldest Windows each build must load on: i686 is what Exchange 2000/2003
+# admins deploy, on Windows 2000 Server (5.0) and Server 2003; x86_64 starts
+# at Windows Server 2003 x64 (5.2).  The loader refuses an image whose
+# subsystem version is newer than the OS, with the KB's very message "is not
+# a valid Win32 application".
+PE_WINVER  := $(if $(filter i686,$(ARCH)),5 0,5 2)
+PE_VERFLAGS = --major-$(1)-version,$(word 1,$(PE_WINVER)),--minor-$(1)-version,$(word 2,$(PE_WINVER))
+# ASLR (DYNAMICBASE, with the relocation table it needs: older ld dropped
+# .reloc from executables unless told), DEP (NXCOMPAT), 64-bit ASLR entropy
+# on x86_64; -s: no debug sections in what we ship.
+PE_LDFLAGS := -s -Wl,$(call PE_VERFLAGS,subsystem),$(call PE_VERFLAGS,os) \
+              -Wl,--dynamicbase,--nxcompat,--enable-reloc-section \
+              $(if $(filter x86_64,$(ARCH)),-Wl$(comma)--high-entropy-va)
+$(SHIPPED): private WIN_LDFLAGS += $(PE_LDFLAGS)
+
+# VERSIONINFO: packaging/version.rc, compiled once per binary, with the
+# numbers from VERSION above (version.h is remade when the Makefile changes).
+VERSION_WORDS := $(subst ., ,$(VERSION))
+$(GEN)/version.h: Makefile
+	@mkdir -p $(@D)
+	@printf '%s\n' '/* Written by the Makefile from VERSION, PRODUCT, COMPANY. */' \
+	    '#define EMPKP_VER_COMMA $(subst $(eval) ,$(comma),$(VERSION_WORDS)),0' \
+	    '#define EMPKP_VER_STR "$(VERSION)"' \
+	    '#define EMPKP_PRODUCT_STR "$(PRODUCT)"' \
+	    '#define EMPKP_COMPANY_STR "$(COMPANY)"' >$@
+$(OBJ)/version-exe.o: packaging/version.rc $(GEN)/version.h
+	@mkdir -p $(@D)
+	$(WINDRES) -I$(GEN) -DEMPKP_EXE -o $@ $<
+$(OBJ)/version-ps.o: packaging/version.rc $(GEN)/version.h
+	@mkdir -p $(@D)
+	$(WINDRES) -I$(GEN) -DEMPKP_PS -o $@ $<
+# Extra prerequisites land in the existing link lines' $^.
+$(OUT)/empkp.exe: $(OBJ)/version-exe.o
+$(OUT)/empkpps.dll: $(OBJ)/version-ps.o
 
 endif
 
