@@ -179,6 +179,57 @@ $(OBJ)/version-ps.o: packaging/version.rc $(GEN)/version.h
 $(OUT)/empkp.exe: $(OBJ)/version-exe.o
 $(OUT)/empkpps.dll: $(OBJ)/version-ps.o
 
+# Test programs for tests/pe-tests.sh and tests/dist-tests.sh: verinfo.exe
+# reads the version resource back as Windows does; badpe.exe is unfit on
+# purpose (see tests/pe/badpe.c), linked with everything switched off.
+$(TBIN)/verinfo.exe: tests/pe/verinfo.c
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $^ -lversion
+$(TBIN)/badpe.exe: tests/pe/badpe.c
+	@mkdir -p $(@D)
+	$(CC_WIN) -O2 -g -o $@ $^ -Wl,--disable-dynamicbase,--disable-nxcompat \
+	    -Wl,--disable-reloc-section,--major-subsystem-version,6,--major-os-version,6 \
+	    $(if $(filter x86_64,$(ARCH)),-Wl$(comma)--disable-high-entropy-va)
+arch-tests: $(TBIN)/verinfo.exe $(TBIN)/badpe.exe
+
+# --- Distribution: make dist (issue 6) ------------------------------------
+# Per arch, build/dist/empkp-VERSION-ARCH.zip (binaries, install.cmd,
+# uninstall.cmd, README.txt, LICENSE.txt, THIRD-PARTY.txt, SHA256SUMS) and
+# build/dist/empkp-VERSION-ARCH.msi (packaging/empkp.wxs, wixl).  With
+# SIGN_CERT=cert.pem SIGN_KEY=key.pem the binaries and the MSI are
+# Authenticode-signed (packaging/sign.sh); build/ARCH/ keeps the unsigned
+# ones.  The staging folder is remade every time: signing depends on
+# variables, not files.
+DIST      := $(BUILD)/dist
+DIST_NAME := empkp-$(VERSION)-$(ARCH)
+STAGE     := $(DIST)/$(DIST_NAME)
+MSI_ARCH  := $(if $(filter x86_64,$(ARCH)),x64,x86)
+SIGN       = $(if $(SIGN_CERT),packaging/sign.sh $(SIGN_CERT) $(SIGN_KEY) $(1))
+# Text for Windows: CRLF line ends (cmd.exe needs them for labels; Notepad
+# before Windows 10 shows LF files as one line).
+CRLF       = sed 's/\r*$$/\r/'
+DIST_DOCS := packaging/install.cmd packaging/uninstall.cmd README.md LICENSE \
+             packaging/THIRD-PARTY.txt packaging/empkp.wxs
+
+.PHONY: arch-dist
+arch-dist: $(SHIPPED) $(DIST_DOCS)
+	$(if $(SIGN_CERT),$(if $(SIGN_KEY),,$(error SIGN_CERT needs SIGN_KEY, the certificate's private key)))
+	rm -rf $(STAGE) $(STAGE).zip $(STAGE).msi
+	mkdir -p $(STAGE)
+	cp $(SHIPPED) $(STAGE)/
+	$(call SIGN,$(STAGE)/empkp.exe $(STAGE)/empkpps.dll)
+	$(CRLF) packaging/install.cmd >$(STAGE)/install.cmd
+	$(CRLF) packaging/uninstall.cmd >$(STAGE)/uninstall.cmd
+	$(CRLF) README.md >$(STAGE)/README.txt
+	$(CRLF) LICENSE >$(STAGE)/LICENSE.txt
+	cat packaging/THIRD-PARTY.txt /usr/share/common-licenses/Apache-2.0 | $(CRLF) >$(STAGE)/THIRD-PARTY.txt
+	cd $(STAGE) && sha256sum empkp.exe empkpps.dll install.cmd uninstall.cmd README.txt \
+	    LICENSE.txt THIRD-PARTY.txt >SHA256SUMS
+	cd $(DIST) && zip -qrX $(DIST_NAME).zip $(DIST_NAME)
+	cd $(STAGE) && wixl -a $(MSI_ARCH) -D Arch=$(MSI_ARCH) -D Version=$(VERSION) \
+	    -D Company="$(COMPANY)" -o ../$(DIST_NAME).msi $(CURDIR)/packaging/empkp.wxs
+	$(call SIGN,$(STAGE).msi)
+
 endif
 
 # --- Native unit tests ----------------------------------------------------
@@ -200,6 +251,16 @@ check: all $(BUILD)/native/unit
 
 demo: all
 	WINE32=$(WINE32) WINE32_WHY="$(WINE32_WHY)" tests/demo.sh
+endif
+
+# --- Distribution and its tests, top level (issue 6) ----------------------
+ifeq ($(ARCH),)
+.PHONY: dist
+dist: all
+	@for a in $(ARCHES); do $(MAKE) --no-print-directory ARCH=$$a arch-dist || exit 1; done
+	cd $(BUILD)/dist && sha256sum *.zip *.msi >SHA256SUMS
+# make check tests the zips and MSIs too (tests/pe-tests.sh, tests/dist-tests.sh).
+check: dist
 endif
 
 clean:

@@ -73,7 +73,8 @@ wrun() {
 empkp_running() {
     local pid
     for pid in $(pgrep -f 'empkp\.exe' 2>/dev/null); do
-        tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" && return 0
+        # 2>/dev/null first: the process may be gone before the < opens.
+        tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qxF "WINEPREFIX=$WINEPREFIX" && return 0
     done
     return 1
 }
