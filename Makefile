@@ -3,6 +3,7 @@
 #   make            build both arches: build/x86_64/ and build/i686/
 #   make check      every test; ends with one line "N passed, N failed[, N skipped]"
 #   make demo       the whole job under Wine: register, the KB's script, DATA0
+#   make dist       per-arch zip and MSI in build/dist/ (SIGN_CERT=, SIGN_KEY= to sign)
 #   make clean      remove build/ (the dependency cache outside the tree stays)
 #
 # The file reads top to bottom: settings, dependencies, then the per-arch
