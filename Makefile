@@ -161,15 +161,18 @@ PE_LDFLAGS := -s -Wl,$(call PE_VERFLAGS,subsystem),$(call PE_VERFLAGS,os) \
 $(SHIPPED): private WIN_LDFLAGS += $(PE_LDFLAGS)
 
 # VERSIONINFO: packaging/version.rc, compiled once per binary, with the
-# numbers from VERSION above (version.h is remade when the Makefile changes).
-VERSION_WORDS := $(subst ., ,$(VERSION))
-$(GEN)/version.h: Makefile
+# values above.  version.h is rewritten only when they change (also when
+# given on the command line), so a version change relinks and nothing else.
+$(GEN)/version.h: FORCE
 	@mkdir -p $(@D)
 	@printf '%s\n' '/* Written by the Makefile from VERSION, PRODUCT, COMPANY. */' \
-	    '#define EMPKP_VER_COMMA $(subst $(eval) ,$(comma),$(VERSION_WORDS)),0' \
+	    '#define EMPKP_VER_COMMA $(subst .,$(comma),$(VERSION)),0' \
 	    '#define EMPKP_VER_STR "$(VERSION)"' \
 	    '#define EMPKP_PRODUCT_STR "$(PRODUCT)"' \
-	    '#define EMPKP_COMPANY_STR "$(COMPANY)"' >$@
+	    '#define EMPKP_COMPANY_STR "$(COMPANY)"' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+.PHONY: FORCE
+FORCE:
 $(OBJ)/version-exe.o: packaging/version.rc $(GEN)/version.h
 	@mkdir -p $(@D)
 	$(WINDRES) -I$(GEN) -DEMPKP_EXE -o $@ $<

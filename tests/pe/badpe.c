@@ -7,7 +7,7 @@
  * import that Windows 2000/2003 do not have. */
 #include <windows.h>
 
-/* Vista and later: declared here, since _WIN32_WINNT 0x0502 hides it. */
+/* Vista and later; declared here so that no _WIN32_WINNT setting hides it. */
 WINBASEAPI ULONGLONG WINAPI GetTickCount64(void);
 
 __asm__(".section .wxcode,\"wx\"\n\t.byte 0xc3\n\t.text");
