@@ -17,6 +17,10 @@ DEPS_MK := $(BUILD)/deps.mk
 # Our own code: warnings are errors.
 WARN    := -Wall -Wextra -Werror
 
+# The plain-C logic (no Windows headers) that the unit tests reach, natively
+# under the sanitizers and cross-built under Wine.
+LOGIC_SRCS := server/cmdline.c server/publish_plan.c crypto/keyblob.c
+
 # --- Product identity (issue 6) -------------------------------------------
 # The one place for the version: the VERSIONINFO resource in every shipped
 # binary, the zip and MSI names, the MSI's ProductVersion.  MAJOR.MINOR.PATCH
@@ -53,6 +57,7 @@ else
 TRIPLET := $(ARCH)-w64-mingw32
 CC_WIN  := $(TRIPLET)-gcc
 WINDRES := $(TRIPLET)-windres
+WINDMC  := $(TRIPLET)-windmc
 OUT     := $(BUILD)/$(ARCH)
 GEN     := $(OUT)/gen
 OBJ     := $(OUT)/obj
@@ -78,19 +83,36 @@ $(GEN)/empkp_p.c:   idl/empkp.idl ; @mkdir -p $(@D) && $(WIDL) -p -o $@ $<
 $(GEN)/empkp.tlb:   idl/empkp.idl ; @mkdir -p $(@D) && $(WIDL) -t -o $@ $<
 $(GEN)/dlldata.c:   idl/empkp.idl ; @mkdir -p $(@D) && $(WIDL) --dlldata-only -o $@ empkp
 
-# Our sources.
-SERVER_OBJS := $(addprefix $(OBJ)/,main.o cmdline.o console.o lifetime.o factory.o \
-                 publisher.o typelib.o publish.o register.o keyblob.o empkp_i.o empkp_res.o)
+# windmc output: the event log message table (messages.rc + MSG00409.bin)
+# and its header of message ids.
+$(GEN)/messages.rc: server/messages.mc ; @mkdir -p $(@D) && $(WINDMC) -h $(GEN) -r $(GEN) $<
+$(GEN)/messages.h:  $(GEN)/messages.rc
 
-$(OBJ)/%.o: server/%.c $(GEN)/empkp.h
+# Our sources.
+SERVER_NAMES := main cmdline console lifetime factory publisher typelib publish \
+                publish_plan exmpls keystore eventlog register
+OTHER_OBJS   := $(addprefix $(OBJ)/,keyblob.o empkp_i.o empkp_res.o messages_res.o)
+SERVER_OBJS  := $(SERVER_NAMES:%=$(OBJ)/%.o) $(OTHER_OBJS)
+SERVER_HDRS  := $(GEN)/empkp.h $(GEN)/messages.h $(wildcard server/*.h crypto/*.h)
+
+$(OBJ)/%.o: server/%.c $(SERVER_HDRS)
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -c -o $@ $<
-$(OBJ)/%.o: crypto/%.c
+$(OBJ)/%.o: crypto/%.c $(SERVER_HDRS)
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -c -o $@ $<
 $(OBJ)/empkp_res.o: server/empkp.rc $(GEN)/empkp.tlb
 	@mkdir -p $(@D)
 	$(WINDRES) -I$(GEN) -o $@ $<
+$(OBJ)/messages_res.o: $(GEN)/messages.rc
+	@mkdir -p $(@D)
+	cd $(GEN) && $(WINDRES) -o $(CURDIR)/$@ messages.rc
+
+# The same server with fault points compiled in (server/faultpoint.h), for
+# the crash-consistency tests only: never shipped.
+$(OBJ)/faults/%.o: server/%.c $(SERVER_HDRS)
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) -DEMPKP_FAULT_POINTS $(WIN_CFLAGS) -c -o $@ $<
 
 # widl's C is not ours: built with -Werror all the same, but without the
 # one warning its generated casts always raise.
@@ -104,9 +126,9 @@ $(OBJ)/ps/%.o: $(GEN)/%.c $(GEN)/empkp.h
 	    -include proxystub/iunknown_proxy.h -c -o $@ $<
 
 # empkp.exe: GUI subsystem, so COM starting it opens no console window.
+SERVER_LIBS := $(CRYPTO_LIBS) -lole32 -loleaut32 -luuid
 $(OUT)/empkp.exe: $(SERVER_OBJS)
-	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS) \
-	    -lole32 -loleaut32 -luuid
+	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $^ $(SERVER_LIBS)
 
 # empkpps.dll: the proxy/stub DLL, from widl's output alone.
 $(OUT)/empkpps.dll: $(addprefix $(OBJ)/ps/,empkp_p.o empkp_i.o dlldata.o) proxystub/empkpps.def
@@ -122,7 +144,7 @@ arch-all: $(OUT)/empkp.exe $(OUT)/empkpps.dll $(OUT)/empkp.tlb
 # Windows test programs (not shipped): the unit tests cross-built with Check,
 # and the end-to-end helpers in tests/e2e/.
 TBIN := $(OUT)/tests
-UNIT_SRCS := $(wildcard tests/unit/*.c) server/cmdline.c crypto/keyblob.c
+UNIT_SRCS := $(wildcard tests/unit/*.c) $(LOGIC_SRCS)
 $(TBIN)/unit.exe: $(UNIT_SRCS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) -isystem $(CHECK)/include -Itests/unit $(WIN_CFLAGS) \
@@ -130,15 +152,22 @@ $(TBIN)/unit.exe: $(UNIT_SRCS) $(wildcard tests/unit/*.h)
 	    $(CHECK)/lib/libcheck.a -pthread $(CRYPTO_LIBS)
 $(TBIN)/client.exe: tests/e2e/client.c $(OBJ)/empkp_i.o
 	@mkdir -p $(@D)
-	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ -lole32 -luuid
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ -lole32 -luuid -ladvapi32
 $(TBIN)/importkey.exe: tests/e2e/importkey.c
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ -ladvapi32
+$(TBIN)/probe.exe: tests/e2e/probe.c server/keystore.h
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $< -ladvapi32
 $(TBIN)/msgbox-text.exe: tests/e2e/msgbox-text.c
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $^ -luser32
 
-arch-tests: $(addprefix $(TBIN)/,unit.exe client.exe importkey.exe msgbox-text.exe)
+$(TBIN)/empkp-faults.exe: $(SERVER_NAMES:%=$(OBJ)/faults/%.o) $(OTHER_OBJS)
+	@mkdir -p $(@D)
+	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $^ $(SERVER_LIBS)
+
+arch-tests: $(addprefix $(TBIN)/,unit.exe client.exe importkey.exe msgbox-text.exe empkp-faults.exe probe.exe)
 
 # --- Fit for the user's servers (issue 6) ---------------------------------
 # The shipped binaries, and what every one of them must be (tests/pe-tests.sh
@@ -241,8 +270,8 @@ endif
 # UndefinedBehaviorSanitizer, against the system's OpenSSL and Check.
 NATIVE_CFLAGS := -std=c11 -g -O1 $(WARN) -fsanitize=address,undefined \
                  -fno-sanitize-recover=all -fno-omit-frame-pointer
-$(BUILD)/native/unit: $(wildcard tests/unit/*.c tests/unit/*.h) server/cmdline.c \
-                      server/cmdline.h crypto/keyblob.c crypto/keyblob.h
+$(BUILD)/native/unit: $(wildcard tests/unit/*.c tests/unit/*.h server/*.h crypto/*.h) \
+                      $(LOGIC_SRCS)
 	@mkdir -p $(@D)
 	cc $(NATIVE_CFLAGS) -Iserver -Icrypto -Itests/unit -o $@ \
 	    $(filter %.c,$^) $$(pkg-config --cflags --libs check) -lcrypto

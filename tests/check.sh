@@ -3,8 +3,10 @@
 #   1. native unit tests under ASan/UBSan;
 #   2. the shipped binaries' PE checks and imports allowlist (pe-tests.sh);
 #   3. per arch, under Wine: cross-built unit tests and end to end
-#      (wine-tests.sh), then make dist's zip and MSI (dist-tests.sh); i686
-#      only where 32-bit Wine is installed, else a SKIP line that says so.
+#      (wine-tests.sh), then Publish's state table, concurrency and crash
+#      consistency (publish-tests.sh), then make dist's zip and MSI
+#      (dist-tests.sh); i686 only where 32-bit Wine is installed, else a SKIP
+#      line that says so.
 # Ends with summary.sh's line "N passed, N failed[, N skipped]".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +37,7 @@ if ! xvfb_start; then
 fi
 for arch in x86_64 i686; do
     "$top/tests/wine-tests.sh" "$arch"
+    "$top/tests/publish-tests.sh" "$arch"
 done
 # make dist's zips and MSIs: contents, signing, and under Wine installing,
 # working and uninstalling.

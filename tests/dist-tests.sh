@@ -11,7 +11,8 @@
 #   only where 32-bit Wine is installed, else a SKIP that says why):
 #     - the version resource read back by GetFileVersionInfo (verinfo.exe);
 #     - msiexec /i /qn, the KB's check (ErrID=0), msiexec /x /qn: no file and
-#       none of our registry keys left, ExMPLS's DATA0 kept as it was;
+#       none of our registry keys left, ExMPLS's DATA0 and the key store's
+#       key kept as they were;
 #     - the zip's install.cmd and uninstall.cmd under cmd.exe, the same way.
 # Results go to $RESULTS (see lib.sh).
 set -uo pipefail
@@ -133,7 +134,7 @@ cdrive=$(drive_c)
 bindir="$cdrive/$progfiles/Exchsrvr/bin"
 winbin="C:\\$progfiles\\Exchsrvr\\bin"
 mkdir -p "$cdrive/empkp-tests"
-cp "$top/tests/e2e/publish-echo.vbs" "$out/tests/verinfo.exe" "$msi" "$cdrive/empkp-tests/"
+cp "$top/tests/e2e/publish-echo.vbs" "$out/tests/verinfo.exe" "$out/tests/probe.exe" "$msi" "$cdrive/empkp-tests/"
 
 reg_value() { # VIEW KEY NAME ("" for the default value): prints its data
     local args=(/v "$3"); [[ -z $3 ]] && args=(/ve)
@@ -147,6 +148,10 @@ none_of_our_keys() {
     done
 }
 data0() { reg_value /reg:64 "$EXMPLS" DATA0; }
+# The stored key's public half (probe.exe store-public), or "absent".
+store_key() {
+    wrun 60 "$log/probe.out" "$WINE" 'C:\empkp-tests\probe.exe' store-public && tr -d '\r' <"$log/probe.out"
+}
 our_files_gone() {
     local left
     left=$(find "$bindir" -maxdepth 1 -iname 'empkp*' -printf '%f ' 2>/dev/null)
@@ -172,14 +177,18 @@ installed() {
         grep -qE $'^ErrID=0\r?$' "$log/$what-echo.out"
     WHY="still running after 30 s" check "dist/$arch/after $what the server exits after its client" wait_server_gone
 }
-# removed WHAT DATA0-BEFORE: checks after an uninstall by WHAT.
+# removed WHAT DATA0-BEFORE KEY-BEFORE: checks after an uninstall by WHAT.
 removed() {
-    local what=$1 before=$2 after
+    local what=$1 before=$2 key_before=$3 after
     check "dist/$arch/$what removed our files" our_files_gone
     check "dist/$arch/$what left none of our registry keys" none_of_our_keys
     after=$(data0)
     WHY="DATA0 before [${before:0:16}...] after [${after:0:16}...]" \
         check "dist/$arch/$what kept ExMPLS DATA0 as it was" test -n "$before" -a "$before" = "$after"
+    after=$(store_key)
+    WHY="stored key before [${key_before:0:16}...] after [${after:0:16}...]" \
+        check "dist/$arch/$what kept the key store's key" \
+        test -n "$key_before" -a "$key_before" != absent -a "$key_before" = "$after"
 }
 
 # --- version resource, as Windows reads it ----------------------------------
@@ -203,12 +212,12 @@ wrun 300 "$log/msi-install.out" "$WINE" msiexec /i "C:\\empkp-tests\\$name.msi" 
 cp "$cdrive/empkp-tests/msi-install.log" "$log/" 2>/dev/null
 WHY="exit $rc (log: $log/msi-install.log)" check "dist/$arch/msiexec /i /qn exits 0" test "$rc" -eq 0
 installed msi
-data0_before=$(data0)
+data0_before=$(data0) key_before=$(store_key)
 wrun 300 "$log/msi-remove.out" "$WINE" msiexec /x "C:\\empkp-tests\\$name.msi" /qn \
     /l*v 'C:\empkp-tests\msi-remove.log'; rc=$?
 cp "$cdrive/empkp-tests/msi-remove.log" "$log/" 2>/dev/null
 WHY="exit $rc (log: $log/msi-remove.log)" check "dist/$arch/msiexec /x /qn exits 0" test "$rc" -eq 0
-removed "msiexec /x" "$data0_before"
+removed "msiexec /x" "$data0_before" "$key_before"
 
 # --- the zip's scripts -------------------------------------------------------------
 if [[ -d $unz/$name ]]; then
@@ -219,11 +228,11 @@ if [[ -d $unz/$name ]]; then
     WHY="exit $rc: $(tr -d '\r' <"$log/install-cmd.out")" check "dist/$arch/install.cmd exits 0" \
         rc_and_grep "$rc" 0 "$log/install-cmd.out" 'installed and registered'
     installed install.cmd
-    data0_before=$(data0)
+    data0_before=$(data0) key_before=$(store_key)
     wrun 180 "$log/uninstall-cmd.out" "$WINE" cmd.exe /c "$zdir\\uninstall.cmd"; rc=$?
     WHY="exit $rc: $(tr -d '\r' <"$log/uninstall-cmd.out")" check "dist/$arch/uninstall.cmd exits 0" \
         rc_and_grep "$rc" 0 "$log/uninstall-cmd.out" 'unregistered and removed'
-    removed uninstall.cmd "$data0_before"
+    removed uninstall.cmd "$data0_before" "$key_before"
     wrun 180 "$log/uninstall-cmd2.out" "$WINE" cmd.exe /c "$zdir\\uninstall.cmd"; rc=$?
     WHY="exit $rc: $(tr -d '\r' <"$log/uninstall-cmd2.out")" check "dist/$arch/uninstall.cmd with nothing installed exits 0" test "$rc" -eq 0
     # Bad input: install.cmd without the binaries beside it changes nothing.
