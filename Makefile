@@ -156,6 +156,9 @@ $(TBIN)/client.exe: tests/e2e/client.c $(OBJ)/empkp_i.o
 $(TBIN)/importkey.exe: tests/e2e/importkey.c
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ -ladvapi32
+$(TBIN)/stress.exe: tests/e2e/stress.c $(OBJ)/empkp_i.o
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ -lole32 -luuid
 $(TBIN)/probe.exe: tests/e2e/probe.c server/keystore.h
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $< -ladvapi32
@@ -167,7 +170,7 @@ $(TBIN)/empkp-faults.exe: $(SERVER_NAMES:%=$(OBJ)/faults/%.o) $(OTHER_OBJS)
 	@mkdir -p $(@D)
 	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $^ $(SERVER_LIBS)
 
-arch-tests: $(addprefix $(TBIN)/,unit.exe client.exe importkey.exe msgbox-text.exe empkp-faults.exe probe.exe)
+arch-tests: $(addprefix $(TBIN)/,unit.exe client.exe importkey.exe msgbox-text.exe empkp-faults.exe probe.exe stress.exe)
 
 # --- Fit for the user's servers (issue 6) ---------------------------------
 # The shipped binaries, and what every one of them must be (tests/pe-tests.sh

@@ -38,6 +38,7 @@ fi
 for arch in x86_64 i686; do
     "$top/tests/wine-tests.sh" "$arch"
     "$top/tests/publish-tests.sh" "$arch"
+    "$top/tests/stress-tests.sh" "$arch"
 done
 # make dist's zips and MSIs: contents, signing, and under Wine installing,
 # working and uninstalling.
