@@ -151,3 +151,15 @@ endif
 
 clean:
 	rm -rf $(BUILD)
+
+# --- Credentials: crypto/credblob.c and the tool tools/empkpcred.exe -------
+# Issue 4, kept in one block so that it merges beside other work on this
+# file.  credblob.c (plain C, like keyblob.c) joins both unit-test builds.
+NATIVE_CFLAGS += -Itools
+$(BUILD)/native/unit: crypto/credblob.c crypto/credblob.h
+
+ifneq ($(ARCH),)
+WIN_CPPFLAGS += -Itools
+UNIT_SRCS += crypto/credblob.c
+$(TBIN)/unit.exe: crypto/credblob.c crypto/credblob.h
+endif

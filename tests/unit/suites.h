@@ -7,5 +7,6 @@
 
 Suite *keyblob_suite(void);   /* test_keyblob.c: crypto/keyblob.c */
 Suite *cmdline_suite(void);   /* test_cmdline.c: server/cmdline.c */
+Suite *credblob_suite(void);  /* test_credblob.c: crypto/credblob.c */
 
 #endif
