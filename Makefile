@@ -156,10 +156,12 @@ clean:
 # Issue 4, kept in one block so that it merges beside other work on this
 # file.  credblob.c (plain C, like keyblob.c) joins both unit-test builds.
 NATIVE_CFLAGS += -Itools
-$(BUILD)/native/unit: crypto/credblob.c crypto/credblob.h
+$(BUILD)/native/unit: crypto/credblob.c crypto/credblob.h tools/credargs.c tools/credargs.h \
+                      tools/credinput.c tools/credinput.h
 
 ifneq ($(ARCH),)
 WIN_CPPFLAGS += -Itools
-UNIT_SRCS += crypto/credblob.c
-$(TBIN)/unit.exe: crypto/credblob.c crypto/credblob.h
+UNIT_SRCS += crypto/credblob.c tools/credargs.c tools/credinput.c
+$(TBIN)/unit.exe: crypto/credblob.c crypto/credblob.h tools/credargs.c tools/credargs.h \
+                  tools/credinput.c tools/credinput.h
 endif
