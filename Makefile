@@ -165,3 +165,18 @@ UNIT_SRCS += crypto/credblob.c tools/credargs.c tools/credinput.c
 $(TBIN)/unit.exe: crypto/credblob.c crypto/credblob.h tools/credargs.c tools/credargs.h \
                   tools/credinput.c tools/credinput.h
 endif
+
+# empkpcred.exe: the administrator's credentials tool, a console program
+# (it prompts for the password), beside empkp.exe in build/ARCH/.
+ifneq ($(ARCH),)
+TOOL_OBJS := $(addprefix $(OBJ)/tools/,empkpcred.o credargs.o credinput.o password.o \
+               credstore.o credcheck.o) $(OBJ)/console.o $(OBJ)/credblob.o $(OBJ)/keyblob.o
+TOOL_HDRS := $(wildcard tools/*.h) server/keystore.h server/console.h crypto/credblob.h \
+             crypto/keyblob.h
+$(OBJ)/tools/%.o: tools/%.c $(TOOL_HDRS)
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -c -o $@ $<
+$(OUT)/empkpcred.exe: $(TOOL_OBJS)
+	$(CC_WIN) -municode $(WIN_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)
+arch-all: $(OUT)/empkpcred.exe
+endif
