@@ -179,4 +179,19 @@ $(OBJ)/tools/%.o: tools/%.c $(TOOL_HDRS)
 $(OUT)/empkpcred.exe: $(TOOL_OBJS)
 	$(CC_WIN) -municode $(WIN_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)
 arch-all: $(OUT)/empkpcred.exe
+
+# Test build only: the same tool with fault points (tools/credstore.c) that
+# end the process or fail a write where EMPKPCRED_FAULT says.
+$(OBJ)/tools/credstore-faults.o: tools/credstore.c $(TOOL_HDRS)
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -DCREDSTORE_FAULTS -c -o $@ $<
+$(TBIN)/empkpcred-faults.exe: $(filter-out %/credstore.o,$(TOOL_OBJS)) $(OBJ)/tools/credstore-faults.o
+	@mkdir -p $(@D)
+	$(CC_WIN) -municode $(WIN_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)
+# CryptoAPI-only helpers for tests/cred-tests.sh (no OpenSSL, none of our
+# code): mkstore.exe stands in for "empkp /publish" until issue 3 merges.
+$(TBIN)/mkstore.exe $(TBIN)/capicred.exe $(TBIN)/regacl.exe: $(TBIN)/%.exe: tests/e2e/%.c server/keystore.h
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $< -ladvapi32
+arch-tests: $(addprefix $(TBIN)/,empkpcred-faults.exe mkstore.exe capicred.exe regacl.exe)
 endif

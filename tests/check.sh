@@ -3,7 +3,9 @@
 #   1. native unit tests under ASan/UBSan;
 #   2. per arch, under Wine: cross-built unit tests and end to end
 #      (wine-tests.sh); i686 only where 32-bit Wine is installed, else a SKIP
-#      line that says so.
+#      line that says so;
+#   3. per arch, under Wine: the credentials tool empkpcred.exe
+#      (cred-tests.sh, its own prefix), with the same i686 rule.
 # Ends with summary.sh's line "N passed, N failed[, N skipped]".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,6 +33,7 @@ if ! xvfb_start; then
 fi
 for arch in x86_64 i686; do
     "$top/tests/wine-tests.sh" "$arch"
+    "$top/tests/cred-tests.sh" "$arch"
 done
 xvfb_stop
 
