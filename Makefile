@@ -3,6 +3,7 @@
 #   make            build both arches: build/x86_64/ and build/i686/
 #   make check      every test; ends with one line "N passed, N failed[, N skipped]"
 #   make demo       the whole job under Wine: register, the KB's script, DATA0
+#   make dist       per-arch zip and MSI in build/dist/ (SIGN_CERT=, SIGN_KEY= to sign)
 #   make clean      remove build/ (the dependency cache outside the tree stays)
 #
 # The file reads top to bottom: settings, dependencies, then the per-arch
@@ -15,6 +16,23 @@ DEPS_MK := $(BUILD)/deps.mk
 
 # Our own code: warnings are errors.
 WARN    := -Wall -Wextra -Werror
+
+# The plain-C logic (no Windows headers) that the unit tests reach, natively
+# under the sanitizers and cross-built under Wine.
+LOGIC_SRCS := server/cmdline.c server/publish_plan.c crypto/keyblob.c
+
+# --- Product identity (issue 6) -------------------------------------------
+# The one place for the version: the VERSIONINFO resource in every shipped
+# binary, the zip and MSI names, the MSI's ProductVersion.  MAJOR.MINOR.PATCH
+# in numbers only: VERSIONINFO and MSI both want numbers.  No double quotes in
+# PRODUCT or COMPANY (they become C strings in the resource).
+VERSION := 1.0.0
+PRODUCT := empkp
+COMPANY := empkp project
+# The tests compare what Windows reads back from the binaries with these.
+export EMPKP_VERSION := $(VERSION)
+export EMPKP_PRODUCT := $(PRODUCT)
+export EMPKP_COMPANY := $(COMPANY)
 
 # --- Dependencies -------------------------------------------------------
 # deps/setup.sh installs Debian packages and cross-builds OpenSSL and Check
@@ -39,6 +57,7 @@ else
 TRIPLET := $(ARCH)-w64-mingw32
 CC_WIN  := $(TRIPLET)-gcc
 WINDRES := $(TRIPLET)-windres
+WINDMC  := $(TRIPLET)-windmc
 OUT     := $(BUILD)/$(ARCH)
 GEN     := $(OUT)/gen
 OBJ     := $(OUT)/obj
@@ -64,19 +83,36 @@ $(GEN)/empkp_p.c:   idl/empkp.idl ; @mkdir -p $(@D) && $(WIDL) -p -o $@ $<
 $(GEN)/empkp.tlb:   idl/empkp.idl ; @mkdir -p $(@D) && $(WIDL) -t -o $@ $<
 $(GEN)/dlldata.c:   idl/empkp.idl ; @mkdir -p $(@D) && $(WIDL) --dlldata-only -o $@ empkp
 
-# Our sources.
-SERVER_OBJS := $(addprefix $(OBJ)/,main.o cmdline.o console.o lifetime.o factory.o \
-                 publisher.o typelib.o publish.o register.o keyblob.o empkp_i.o empkp_res.o)
+# windmc output: the event log message table (messages.rc + MSG00409.bin)
+# and its header of message ids.
+$(GEN)/messages.rc: server/messages.mc ; @mkdir -p $(@D) && $(WINDMC) -h $(GEN) -r $(GEN) $<
+$(GEN)/messages.h:  $(GEN)/messages.rc
 
-$(OBJ)/%.o: server/%.c $(GEN)/empkp.h
+# Our sources.
+SERVER_NAMES := main cmdline console lifetime factory publisher typelib publish \
+                publish_plan exmpls keystore eventlog register
+OTHER_OBJS   := $(addprefix $(OBJ)/,keyblob.o empkp_i.o empkp_res.o messages_res.o)
+SERVER_OBJS  := $(SERVER_NAMES:%=$(OBJ)/%.o) $(OTHER_OBJS)
+SERVER_HDRS  := $(GEN)/empkp.h $(GEN)/messages.h $(wildcard server/*.h crypto/*.h)
+
+$(OBJ)/%.o: server/%.c $(SERVER_HDRS)
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -c -o $@ $<
-$(OBJ)/%.o: crypto/%.c
+$(OBJ)/%.o: crypto/%.c $(SERVER_HDRS)
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -c -o $@ $<
 $(OBJ)/empkp_res.o: server/empkp.rc $(GEN)/empkp.tlb
 	@mkdir -p $(@D)
 	$(WINDRES) -I$(GEN) -o $@ $<
+$(OBJ)/messages_res.o: $(GEN)/messages.rc
+	@mkdir -p $(@D)
+	cd $(GEN) && $(WINDRES) -o $(CURDIR)/$@ messages.rc
+
+# The same server with fault points compiled in (server/faultpoint.h), for
+# the crash-consistency tests only: never shipped.
+$(OBJ)/faults/%.o: server/%.c $(SERVER_HDRS)
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) -DEMPKP_FAULT_POINTS $(WIN_CFLAGS) -c -o $@ $<
 
 # widl's C is not ours: built with -Werror all the same, but without the
 # one warning its generated casts always raise.
@@ -90,9 +126,9 @@ $(OBJ)/ps/%.o: $(GEN)/%.c $(GEN)/empkp.h
 	    -include proxystub/iunknown_proxy.h -c -o $@ $<
 
 # empkp.exe: GUI subsystem, so COM starting it opens no console window.
+SERVER_LIBS := $(CRYPTO_LIBS) -lole32 -loleaut32 -luuid
 $(OUT)/empkp.exe: $(SERVER_OBJS)
-	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS) \
-	    -lole32 -loleaut32 -luuid
+	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $^ $(SERVER_LIBS)
 
 # empkpps.dll: the proxy/stub DLL, from widl's output alone.
 $(OUT)/empkpps.dll: $(addprefix $(OBJ)/ps/,empkp_p.o empkp_i.o dlldata.o) proxystub/empkpps.def
@@ -108,7 +144,7 @@ arch-all: $(OUT)/empkp.exe $(OUT)/empkpps.dll $(OUT)/empkp.tlb
 # Windows test programs (not shipped): the unit tests cross-built with Check,
 # and the end-to-end helpers in tests/e2e/.
 TBIN := $(OUT)/tests
-UNIT_SRCS := $(wildcard tests/unit/*.c) server/cmdline.c crypto/keyblob.c
+UNIT_SRCS := $(wildcard tests/unit/*.c) $(LOGIC_SRCS)
 $(TBIN)/unit.exe: $(UNIT_SRCS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) -isystem $(CHECK)/include -Itests/unit $(WIN_CFLAGS) \
@@ -116,15 +152,116 @@ $(TBIN)/unit.exe: $(UNIT_SRCS) $(wildcard tests/unit/*.h)
 	    $(CHECK)/lib/libcheck.a -pthread $(CRYPTO_LIBS)
 $(TBIN)/client.exe: tests/e2e/client.c $(OBJ)/empkp_i.o
 	@mkdir -p $(@D)
-	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ -lole32 -luuid
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ -lole32 -luuid -ladvapi32
 $(TBIN)/importkey.exe: tests/e2e/importkey.c
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ -ladvapi32
+$(TBIN)/probe.exe: tests/e2e/probe.c server/keystore.h
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $< -ladvapi32
 $(TBIN)/msgbox-text.exe: tests/e2e/msgbox-text.c
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $^ -luser32
 
-arch-tests: $(addprefix $(TBIN)/,unit.exe client.exe importkey.exe msgbox-text.exe)
+$(TBIN)/empkp-faults.exe: $(SERVER_NAMES:%=$(OBJ)/faults/%.o) $(OTHER_OBJS)
+	@mkdir -p $(@D)
+	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $^ $(SERVER_LIBS)
+
+arch-tests: $(addprefix $(TBIN)/,unit.exe client.exe importkey.exe msgbox-text.exe empkp-faults.exe probe.exe)
+
+# --- Fit for the user's servers (issue 6) ---------------------------------
+# The shipped binaries, and what every one of them must be (tests/pe-tests.sh
+# checks each point on the linked files).
+SHIPPED := $(OUT)/empkp.exe $(OUT)/empkpps.dll
+comma   := ,
+# Oldest Windows each build must load on: i686 is what Exchange 2000/2003
+# admins deploy, on Windows 2000 Server (5.0) and Server 2003; x86_64 starts
+# at Windows Server 2003 x64 (5.2).  The loader refuses an image whose
+# subsystem version is newer than the OS, with the KB's very message "is not
+# a valid Win32 application".
+PE_WINVER  := $(if $(filter i686,$(ARCH)),5 0,5 2)
+PE_VERFLAGS = --major-$(1)-version,$(word 1,$(PE_WINVER)),--minor-$(1)-version,$(word 2,$(PE_WINVER))
+# ASLR (DYNAMICBASE, with the relocation table it needs: older ld dropped
+# .reloc from executables unless told), DEP (NXCOMPAT), 64-bit ASLR entropy
+# on x86_64; -s: no debug sections in what we ship.
+PE_LDFLAGS := -s -Wl,$(call PE_VERFLAGS,subsystem),$(call PE_VERFLAGS,os) \
+              -Wl,--dynamicbase,--nxcompat,--enable-reloc-section \
+              $(if $(filter x86_64,$(ARCH)),-Wl$(comma)--high-entropy-va)
+$(SHIPPED): private WIN_LDFLAGS += $(PE_LDFLAGS)
+
+# VERSIONINFO: packaging/version.rc, compiled once per binary, with the
+# values above.  version.h is rewritten only when they change (also when
+# given on the command line), so a version change relinks and nothing else.
+$(GEN)/version.h: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '/* Written by the Makefile from VERSION, PRODUCT, COMPANY. */' \
+	    '#define EMPKP_VER_COMMA $(subst .,$(comma),$(VERSION)),0' \
+	    '#define EMPKP_VER_STR "$(VERSION)"' \
+	    '#define EMPKP_PRODUCT_STR "$(PRODUCT)"' \
+	    '#define EMPKP_COMPANY_STR "$(COMPANY)"' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+.PHONY: FORCE
+FORCE:
+$(OBJ)/version-exe.o: packaging/version.rc $(GEN)/version.h
+	@mkdir -p $(@D)
+	$(WINDRES) -I$(GEN) -DEMPKP_EXE -o $@ $<
+$(OBJ)/version-ps.o: packaging/version.rc $(GEN)/version.h
+	@mkdir -p $(@D)
+	$(WINDRES) -I$(GEN) -DEMPKP_PS -o $@ $<
+# Extra prerequisites land in the existing link lines' $^.
+$(OUT)/empkp.exe: $(OBJ)/version-exe.o
+$(OUT)/empkpps.dll: $(OBJ)/version-ps.o
+
+# Test programs for tests/pe-tests.sh and tests/dist-tests.sh: verinfo.exe
+# reads the version resource back as Windows does; badpe.exe is unfit on
+# purpose (see tests/pe/badpe.c), linked with everything switched off.
+$(TBIN)/verinfo.exe: tests/pe/verinfo.c
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $^ -lversion
+$(TBIN)/badpe.exe: tests/pe/badpe.c
+	@mkdir -p $(@D)
+	$(CC_WIN) -O2 -g -o $@ $^ -Wl,--disable-dynamicbase,--disable-nxcompat \
+	    -Wl,--disable-reloc-section,--major-subsystem-version,6,--major-os-version,6 \
+	    $(if $(filter x86_64,$(ARCH)),-Wl$(comma)--disable-high-entropy-va)
+arch-tests: $(TBIN)/verinfo.exe $(TBIN)/badpe.exe
+
+# --- Distribution: make dist (issue 6) ------------------------------------
+# Per arch, build/dist/empkp-VERSION-ARCH.zip (binaries, install.cmd,
+# uninstall.cmd, README.txt, LICENSE.txt, THIRD-PARTY.txt, SHA256SUMS) and
+# build/dist/empkp-VERSION-ARCH.msi (packaging/empkp.wxs, wixl).  With
+# SIGN_CERT=cert.pem SIGN_KEY=key.pem the binaries and the MSI are
+# Authenticode-signed (packaging/sign.sh); build/ARCH/ keeps the unsigned
+# ones.  The staging folder is remade every time: signing depends on
+# variables, not files.
+DIST      := $(BUILD)/dist
+DIST_NAME := empkp-$(VERSION)-$(ARCH)
+STAGE     := $(DIST)/$(DIST_NAME)
+MSI_ARCH  := $(if $(filter x86_64,$(ARCH)),x64,x86)
+SIGN       = $(if $(SIGN_CERT),packaging/sign.sh $(SIGN_CERT) $(SIGN_KEY) $(1))
+# Text for Windows: CRLF line ends (cmd.exe needs them for labels; Notepad
+# before Windows 10 shows LF files as one line).
+CRLF       = sed 's/\r*$$/\r/'
+DIST_DOCS := packaging/install.cmd packaging/uninstall.cmd README.md LICENSE \
+             packaging/THIRD-PARTY.txt packaging/empkp.wxs
+
+.PHONY: arch-dist
+arch-dist: $(SHIPPED) $(DIST_DOCS)
+	$(if $(SIGN_CERT),$(if $(SIGN_KEY),,$(error SIGN_CERT needs SIGN_KEY, the certificate's private key)))
+	rm -rf $(STAGE) $(STAGE).zip $(STAGE).msi
+	mkdir -p $(STAGE)
+	cp $(SHIPPED) $(STAGE)/
+	$(call SIGN,$(STAGE)/empkp.exe $(STAGE)/empkpps.dll)
+	$(CRLF) packaging/install.cmd >$(STAGE)/install.cmd
+	$(CRLF) packaging/uninstall.cmd >$(STAGE)/uninstall.cmd
+	$(CRLF) README.md >$(STAGE)/README.txt
+	$(CRLF) LICENSE >$(STAGE)/LICENSE.txt
+	cat packaging/THIRD-PARTY.txt /usr/share/common-licenses/Apache-2.0 | $(CRLF) >$(STAGE)/THIRD-PARTY.txt
+	cd $(STAGE) && sha256sum empkp.exe empkpps.dll install.cmd uninstall.cmd README.txt \
+	    LICENSE.txt THIRD-PARTY.txt >SHA256SUMS
+	cd $(DIST) && zip -qrX $(DIST_NAME).zip $(DIST_NAME)
+	cd $(STAGE) && wixl -a $(MSI_ARCH) -D Arch=$(MSI_ARCH) -D Version=$(VERSION) \
+	    -D Company="$(COMPANY)" -o ../$(DIST_NAME).msi $(CURDIR)/packaging/empkp.wxs
+	$(call SIGN,$(STAGE).msi)
 
 endif
 
@@ -133,8 +270,8 @@ endif
 # UndefinedBehaviorSanitizer, against the system's OpenSSL and Check.
 NATIVE_CFLAGS := -std=c11 -g -O1 $(WARN) -fsanitize=address,undefined \
                  -fno-sanitize-recover=all -fno-omit-frame-pointer
-$(BUILD)/native/unit: $(wildcard tests/unit/*.c tests/unit/*.h) server/cmdline.c \
-                      server/cmdline.h crypto/keyblob.c crypto/keyblob.h
+$(BUILD)/native/unit: $(wildcard tests/unit/*.c tests/unit/*.h server/*.h crypto/*.h) \
+                      $(LOGIC_SRCS)
 	@mkdir -p $(@D)
 	cc $(NATIVE_CFLAGS) -Iserver -Icrypto -Itests/unit -o $@ \
 	    $(filter %.c,$^) $$(pkg-config --cflags --libs check) -lcrypto
@@ -147,6 +284,16 @@ check: all $(BUILD)/native/unit
 
 demo: all
 	WINE32=$(WINE32) WINE32_WHY="$(WINE32_WHY)" tests/demo.sh
+endif
+
+# --- Distribution and its tests, top level (issue 6) ----------------------
+ifeq ($(ARCH),)
+.PHONY: dist
+dist: all
+	@for a in $(ARCHES); do $(MAKE) --no-print-directory ARCH=$$a arch-dist || exit 1; done
+	cd $(BUILD)/dist && sha256sum *.zip *.msi >SHA256SUMS
+# make check tests the zips and MSIs too (tests/pe-tests.sh, tests/dist-tests.sh).
+check: dist
 endif
 
 clean:

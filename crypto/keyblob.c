@@ -1,14 +1,17 @@
-/* RSA key generation and CryptoAPI PUBLICKEYBLOB encode/parse over OpenSSL 3.
+/* RSA key generation, CryptoAPI PUBLICKEYBLOB encode/parse and PRIVATEKEYBLOB
+ * encode over OpenSSL 3.
  *
  * Only the OpenSSL 3 EVP / OSSL_PARAM API is used (no deprecated RSA_*).  The
  * blob is produced and read byte by byte with explicit little-endian
  * arithmetic: no casts of the buffer to wider types, no assumption about host
  * byte order or alignment.  The parser treats its input as hostile.
  *
- * Secrets: the only private material handled here is the EVP_PKEY made by
- * keyblob_generate, which is released with EVP_PKEY_free (it clears the key
- * components).  Everything else (N, E, the blob) is public, so no temporary
- * buffer here ever holds anything that needs OPENSSL_cleanse. */
+ * Secrets: the EVP_PKEY made by keyblob_generate is released with
+ * EVP_PKEY_free (it clears the key components).  keyblob_encode_private reads
+ * the private numbers into BIGNUMs (released with BN_clear_free) and writes
+ * them straight into the output buffer, which is the only byte buffer holding
+ * them: it is cleansed on every error path, and the caller cleanses it with
+ * keyblob_free_secret.  N, E and the PUBLICKEYBLOB are public. */
 #include "keyblob.h"
 
 #include <stdlib.h>
@@ -16,6 +19,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/param_build.h>
 #include <openssl/params.h>
 #include <openssl/rsa.h>
@@ -50,6 +54,7 @@ const char *keyblob_status_str(enum keyblob_status st)
     case KEYBLOB_E_EXPONENT:  return "RSA public exponent invalid";
     case KEYBLOB_E_MODULUS:   return "RSA modulus invalid";
     case KEYBLOB_E_OPENSSL:   return "OpenSSL rejected the key material";
+    case KEYBLOB_E_PRIVATE:   return "RSA private key missing or does not fit a PRIVATEKEYBLOB";
     }
     return "unknown status";
 }
@@ -128,25 +133,29 @@ done:
 
 /* ---- encoding ---- */
 
-enum keyblob_status keyblob_encode_public(const EVP_PKEY *key,
-                                          unsigned char **out, size_t *out_len)
+static void put_header(unsigned char *buf, unsigned char type, uint32_t magic,
+                       int nbits, uint32_t e32)
+{
+    buf[OFF_TYPE] = type;
+    buf[OFF_VERSION] = KEYBLOB_CUR_VERSION;
+    buf[OFF_RESERVED] = 0;        /* WORD reserved = 0 */
+    buf[OFF_RESERVED + 1u] = 0;
+    put_le32(buf + OFF_ALG, KEYBLOB_CALG_RSA_KEYX);
+    put_le32(buf + OFF_MAGIC, magic);
+    put_le32(buf + OFF_BITLEN, (uint32_t)nbits);
+    put_le32(buf + OFF_PUBEXP, e32);
+}
+
+/* The public half both blob types carry.  On KEYBLOB_OK, *n_out is N (caller
+ * BN_free's it; NULL on failure), *nbits its exact bit length (2048, 3072 or
+ * 4096) and *e32 the exponent. */
+static enum keyblob_status get_public(const EVP_PKEY *key, BIGNUM **n_out,
+                                      int *nbits, uint32_t *e32)
 {
     BIGNUM *n = NULL, *e = NULL;
-    unsigned char *buf = NULL;
     enum keyblob_status st;
-    int nbits;
-    size_t mod_len, total;
-    uint32_t e32;
 
-    if (out != NULL)
-        *out = NULL;
-    if (out_len != NULL)
-        *out_len = 0;
-    if (key == NULL || !EVP_PKEY_is_a(key, "RSA"))
-        return KEYBLOB_E_NOT_RSA;
-    if (out == NULL || out_len == NULL)
-        return KEYBLOB_E_NOMEM;   /* nowhere to put the result */
-
+    *n_out = NULL;
     if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_N, &n) <= 0
         || EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_E, &e) <= 0) {
         st = KEYBLOB_E_OPENSSL;
@@ -155,8 +164,8 @@ enum keyblob_status keyblob_encode_public(const EVP_PKEY *key,
 
     /* The modulus must have exactly an allowed bit length, so the blob's
      * bitlen field tells the truth and bitlen/8 bytes hold it exactly. */
-    nbits = BN_num_bits(n);
-    if (nbits <= 0 || !keyblob_bits_allowed((unsigned)nbits)) {
+    *nbits = BN_num_bits(n);
+    if (*nbits <= 0 || !keyblob_bits_allowed((unsigned)*nbits)) {
         st = KEYBLOB_E_BITS;
         goto done;
     }
@@ -171,8 +180,50 @@ enum keyblob_status keyblob_encode_public(const EVP_PKEY *key,
     }
     {
         BN_ULONG w = BN_get_word(e);  /* fits: at most 32 bits */
-        e32 = (uint32_t)w;
+        *e32 = (uint32_t)w;
     }
+
+    *n_out = n;
+    n = NULL;
+    st = KEYBLOB_OK;
+done:
+    BN_free(n);  /* public values */
+    BN_free(e);
+    return st;
+}
+
+/* The common start of both encoders: no output until success, and the
+ * arguments checked. */
+static enum keyblob_status start_encode(const EVP_PKEY *key, unsigned char **out,
+                                        size_t *out_len)
+{
+    if (out != NULL)
+        *out = NULL;
+    if (out_len != NULL)
+        *out_len = 0;
+    if (key == NULL || !EVP_PKEY_is_a(key, "RSA"))
+        return KEYBLOB_E_NOT_RSA;
+    if (out == NULL || out_len == NULL)
+        return KEYBLOB_E_NOMEM;   /* nowhere to put the result */
+    return KEYBLOB_OK;
+}
+
+enum keyblob_status keyblob_encode_public(const EVP_PKEY *key,
+                                          unsigned char **out, size_t *out_len)
+{
+    BIGNUM *n = NULL;
+    unsigned char *buf = NULL;
+    enum keyblob_status st;
+    int nbits = 0;
+    size_t mod_len, total;
+    uint32_t e32 = 0;
+
+    st = start_encode(key, out, out_len);
+    if (st != KEYBLOB_OK)
+        return st;
+    st = get_public(key, &n, &nbits, &e32);
+    if (st != KEYBLOB_OK)
+        goto done;
 
     mod_len = (size_t)nbits / 8u;
     total = KEYBLOB_HEADER_SIZE + mod_len;
@@ -182,14 +233,7 @@ enum keyblob_status keyblob_encode_public(const EVP_PKEY *key,
         goto done;
     }
 
-    buf[OFF_TYPE] = KEYBLOB_PUBLICKEYBLOB;
-    buf[OFF_VERSION] = KEYBLOB_CUR_VERSION;
-    buf[OFF_RESERVED] = 0;        /* WORD reserved = 0 */
-    buf[OFF_RESERVED + 1u] = 0;
-    put_le32(buf + OFF_ALG, KEYBLOB_CALG_RSA_KEYX);
-    put_le32(buf + OFF_MAGIC, KEYBLOB_MAGIC_RSA1);
-    put_le32(buf + OFF_BITLEN, (uint32_t)nbits);
-    put_le32(buf + OFF_PUBEXP, e32);
+    put_header(buf, KEYBLOB_PUBLICKEYBLOB, KEYBLOB_MAGIC_RSA1, nbits, e32);
     /* mod_len <= 512, so the int conversion is exact. */
     if (BN_bn2lebinpad(n, buf + KEYBLOB_HEADER_SIZE, (int)mod_len) != (int)mod_len) {
         st = KEYBLOB_E_OPENSSL;
@@ -202,8 +246,106 @@ enum keyblob_status keyblob_encode_public(const EVP_PKEY *key,
     st = KEYBLOB_OK;
 done:
     free(buf);   /* public data only */
-    BN_free(n);  /* public values */
-    BN_free(e);
+    BN_free(n);  /* public value */
+    return st;
+}
+
+void keyblob_free_secret(unsigned char *buf, size_t len)
+{
+    if (buf == NULL)
+        return;
+    OPENSSL_cleanse(buf, len);
+    free(buf);
+}
+
+/* The private numbers of a PRIVATEKEYBLOB, in blob order after the modulus,
+ * with each field's width in units of bitlen/16 bytes. */
+static const struct {
+    const char *param;
+    size_t halves;
+} private_fields[] = {
+    { OSSL_PKEY_PARAM_RSA_FACTOR1, 1 },       /* prime1 = p */
+    { OSSL_PKEY_PARAM_RSA_FACTOR2, 1 },       /* prime2 = q */
+    { OSSL_PKEY_PARAM_RSA_EXPONENT1, 1 },     /* exponent1 = d mod (p-1) */
+    { OSSL_PKEY_PARAM_RSA_EXPONENT2, 1 },     /* exponent2 = d mod (q-1) */
+    { OSSL_PKEY_PARAM_RSA_COEFFICIENT1, 1 },  /* coefficient = q^-1 mod p */
+    { OSSL_PKEY_PARAM_RSA_D, 2 },             /* privateExponent = d */
+};
+#define N_PRIVATE_FIELDS (sizeof private_fields / sizeof private_fields[0])
+
+enum keyblob_status keyblob_encode_private(const EVP_PKEY *key,
+                                           unsigned char **out, size_t *out_len)
+{
+    BIGNUM *n = NULL, *extra = NULL;
+    BIGNUM *priv[N_PRIVATE_FIELDS] = { NULL };
+    unsigned char *buf = NULL;
+    enum keyblob_status st;
+    int nbits = 0;
+    size_t half, total = 0, off, i;
+    uint32_t e32 = 0;
+
+    st = start_encode(key, out, out_len);
+    if (st != KEYBLOB_OK)
+        return st;
+    st = get_public(key, &n, &nbits, &e32);
+    if (st != KEYBLOB_OK)
+        goto done;
+
+    /* A PRIVATEKEYBLOB has room for two primes only; for a multi-prime key
+     * p*q is not N, so its blob would import as a broken key. */
+    if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_RSA_FACTOR3, &extra) > 0) {
+        st = KEYBLOB_E_PRIVATE;
+        goto done;
+    }
+
+    /* Every number is read and size-checked before the buffer exists, so a
+     * refused key never leaves a half-written blob behind.  nbits is 2048,
+     * 3072 or 4096, so half is exact and every width below fits an int. */
+    half = (size_t)nbits / 16u;
+    total = KEYBLOB_HEADER_SIZE + 2u * half;          /* header + modulus */
+    for (i = 0; i < N_PRIVATE_FIELDS; i++) {
+        size_t width = private_fields[i].halves * half;
+        if (EVP_PKEY_get_bn_param(key, private_fields[i].param, &priv[i]) <= 0
+            || (size_t)BN_num_bytes(priv[i]) > width) {
+            st = KEYBLOB_E_PRIVATE;
+            goto done;
+        }
+        total += width;
+    }
+
+    buf = malloc(total);
+    if (buf == NULL) {
+        st = KEYBLOB_E_NOMEM;
+        goto done;
+    }
+
+    put_header(buf, KEYBLOB_PRIVATEKEYBLOB, KEYBLOB_MAGIC_RSA2, nbits, e32);
+    off = KEYBLOB_HEADER_SIZE;
+    if (BN_bn2lebinpad(n, buf + off, (int)(2u * half)) != (int)(2u * half)) {
+        st = KEYBLOB_E_OPENSSL;
+        goto done;
+    }
+    off += 2u * half;
+    for (i = 0; i < N_PRIVATE_FIELDS; i++) {
+        int width = (int)(private_fields[i].halves * half);
+        /* Cannot fail after the size checks above; handled all the same. */
+        if (BN_bn2lebinpad(priv[i], buf + off, width) != width) {
+            st = KEYBLOB_E_OPENSSL;
+            goto done;
+        }
+        off += (size_t)width;
+    }
+
+    *out = buf;
+    *out_len = total;
+    buf = NULL;
+    st = KEYBLOB_OK;
+done:
+    keyblob_free_secret(buf, total);   /* partial blob: may hold key bytes */
+    BN_free(n);                        /* public value */
+    BN_clear_free(extra);
+    for (i = 0; i < N_PRIVATE_FIELDS; i++)
+        BN_clear_free(priv[i]);
     return st;
 }
 

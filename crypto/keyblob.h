@@ -1,7 +1,8 @@
-/* RSA key generation and CryptoAPI PUBLICKEYBLOB encoding, in plain C over
- * OpenSSL 3's EVP API.  No Windows headers: this file is compiled natively for
- * the unit tests (under the sanitizers) and for both Windows arches, so the
- * blob layout is spelled out here rather than taken from <wincrypt.h>. */
+/* RSA key generation, CryptoAPI PUBLICKEYBLOB encoding and parsing, and
+ * PRIVATEKEYBLOB encoding, in plain C over OpenSSL 3's EVP API.  No Windows
+ * headers: this file is compiled natively for the unit tests (under the
+ * sanitizers) and for both Windows arches, so the blob layouts are spelled
+ * out here rather than taken from <wincrypt.h>. */
 #ifndef EMPKP_KEYBLOB_H
 #define EMPKP_KEYBLOB_H
 
@@ -18,6 +19,21 @@
 #define KEYBLOB_CALG_RSA_KEYX   0x0000A400u
 #define KEYBLOB_MAGIC_RSA1      0x31415352u /* "RSA1" */
 #define KEYBLOB_HEADER_SIZE     20u         /* BLOBHEADER + RSAPUBKEY */
+
+/* Layout of a CryptoAPI PRIVATEKEYBLOB for RSA (all integers little-endian,
+ * each number zero-padded to its field):
+ *   BLOBHEADER { BYTE bType=7; BYTE bVersion=2; WORD reserved=0; ALG_ID aiKeyAlg=0xA400 }
+ *   RSAPUBKEY  { DWORD magic="RSA2"; DWORD bitlen; DWORD pubexp }
+ *   BYTE modulus[bitlen/8]
+ *   BYTE prime1[bitlen/16]            p
+ *   BYTE prime2[bitlen/16]            q
+ *   BYTE exponent1[bitlen/16]         d mod (p-1)
+ *   BYTE exponent2[bitlen/16]         d mod (q-1)
+ *   BYTE coefficient[bitlen/16]       q^-1 mod p
+ *   BYTE privateExponent[bitlen/8]    d
+ * 20 + 9 * bitlen/16 bytes: 1172 for RSA-2048. */
+#define KEYBLOB_PRIVATEKEYBLOB  0x07
+#define KEYBLOB_MAGIC_RSA2      0x32415352u /* "RSA2" */
 
 #define KEYBLOB_DEFAULT_BITS    2048u
 
@@ -38,7 +54,10 @@ enum keyblob_status {
     KEYBLOB_E_BITLEN,       /* bitlen not a multiple of 8, or not allowed */
     KEYBLOB_E_EXPONENT,     /* public exponent even or < 3 (encode: or wider than 32 bits) */
     KEYBLOB_E_MODULUS,      /* modulus even, or top byte zero (bit length lies) */
-    KEYBLOB_E_OPENSSL       /* OpenSSL refused the key material */
+    KEYBLOB_E_OPENSSL,      /* OpenSSL refused the key material */
+    KEYBLOB_E_PRIVATE       /* encode_private: no private half (public-only
+                               key), more than two primes, or a component
+                               wider than its PRIVATEKEYBLOB field */
 };
 
 /* Human-readable, static, never NULL. */
@@ -61,6 +80,28 @@ enum keyblob_status keyblob_generate(unsigned bits, EVP_PKEY **out);
  * failure; out or out_len NULL -> KEYBLOB_E_NOMEM (nowhere to put it). */
 enum keyblob_status keyblob_encode_public(const EVP_PKEY *key,
                                           unsigned char **out, size_t *out_len);
+
+/* Encode an RSA key pair as a PRIVATEKEYBLOB (for CryptImportKey as
+ * AT_KEYEXCHANGE) into a malloc'd buffer (*out, *out_len).
+ *
+ * THE BUFFER HOLDS THE PRIVATE KEY: release it with
+ * keyblob_free_secret(*out, *out_len), never with plain free(), and never log
+ * or print it.
+ *
+ * Byte-identical to OpenSSL's i2b_PrivateKey_bio for the keys we accept.
+ * Checks, in order: key NULL or not RSA (NOT_RSA); out or out_len NULL
+ * (NOMEM); then the same public-half checks as keyblob_encode_public (BITS,
+ * MODULUS, EXPONENT); then PRIVATE if the key has no private half, has more
+ * than two primes, or p, q, d mod (p-1), d mod (q-1), q^-1 mod p do not fit
+ * bitlen/16 bytes or d does not fit bitlen/8 bytes.  All checks happen before
+ * the buffer is allocated; on any failure *out = NULL, *out_len = 0 and no
+ * key material is left behind in memory we allocated. */
+enum keyblob_status keyblob_encode_private(const EVP_PKEY *key,
+                                           unsigned char **out, size_t *out_len);
+
+/* OPENSSL_cleanse the len bytes at buf, then free(buf).  NULL-safe (any len).
+ * For buffers from keyblob_encode_private. */
+void keyblob_free_secret(unsigned char *buf, size_t len);
 
 /* Parsed view of a PUBLICKEYBLOB; modulus points into the caller's buffer. */
 struct keyblob_public {

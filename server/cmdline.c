@@ -15,6 +15,7 @@ static const struct {
     { "unregserver", CMDLINE_UNREGSERVER },
     { "embedding",   CMDLINE_EMBEDDING },
     { "automation",  CMDLINE_EMBEDDING },
+    { "publish",     CMDLINE_PUBLISH },
     { "?",           CMDLINE_USAGE },
     { "h",           CMDLINE_USAGE },
     { "help",        CMDLINE_USAGE },
@@ -90,6 +91,7 @@ const char *cmdline_usage(void)
         "Usage:\n"
         "  empkp /regserver     register EMPKP.PubKeyPublisher with COM (DCOM Config: EMPKP)\n"
         "  empkp /unregserver   remove that registration\n"
+        "  empkp /publish       do what Publish() does, print ErrID and exit with it\n"
         "  empkp /?             show this text\n"
         "\n"
         "COM starts empkp with -Embedding when a script calls\n"

@@ -13,6 +13,7 @@ enum cmdline_action {
     CMDLINE_REGSERVER,    /* /regserver */
     CMDLINE_UNREGSERVER,  /* /unregserver */
     CMDLINE_EMBEDDING,    /* -Embedding or /Automation: started by COM, serve */
+    CMDLINE_PUBLISH,      /* /publish: Publish once, print ErrID, exit with it */
     CMDLINE_ERROR         /* anything else: message, exit CMDLINE_EXIT_BADARGS */
 };
 

@@ -18,4 +18,15 @@
 #define KEYSTORE_KEY_SPEC   AT_KEYEXCHANGE
 #define KEYSTORE_FLAGS      CRYPT_MACHINE_KEYSET
 
+#include "publish_plan.h"
+
+/* The stored key's PUBLICKEYBLOB (malloc'd, free()) when STORE_PRESENT;
+ * otherwise *err says why (the CryptoAPI error, for events and ErrIDs). */
+enum store_state keystore_read_public(BYTE **blob, DWORD *len, DWORD *err);
+
+/* Makes the PRIVATEKEYBLOB the container's key exchange key, imported as
+ * non-exportable, creating the container if needed; recreate first deletes
+ * a container that could not be read. */
+DWORD keystore_replace(const BYTE *private_blob, DWORD len, BOOL recreate);
+
 #endif

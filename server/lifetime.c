@@ -18,6 +18,7 @@ void server_lock(void)
 
 void server_unlock(void)
 {
+    server_touch();
     if (InterlockedDecrement(&locks) == 0 && lock_released)
         SetEvent(lock_released);
 }
@@ -37,11 +38,12 @@ static DWORD ms_since(LONG tick)
 static BOOL should_stop(DWORD started)
 {
     LONG held = InterlockedCompareExchange(&locks, 0, 0);
+    DWORD quiet = ms_since(InterlockedCompareExchange(&last_call_tick, 0, 0));
 
     if (held > 0)
-        return ms_since(InterlockedCompareExchange(&last_call_tick, 0, 0)) >= SERVER_IDLE_TIMEOUT_MS;
+        return quiet >= SERVER_IDLE_TIMEOUT_MS;
     if (InterlockedCompareExchange(&ever_locked, 0, 0))
-        return TRUE;
+        return quiet >= SERVER_LINGER_MS;
     return GetTickCount() - started >= SERVER_STARTUP_TIMEOUT_MS;
 }
 

@@ -2,8 +2,10 @@
  *
  * Every live object and every IClassFactory::LockServer(TRUE) holds one lock.
  * The server runs while locks are held, and ends when
- *   - the last lock is released (the normal case: the script released its
- *     object), or
+ *   - the last lock has been released for SERVER_LINGER_MS (the normal case:
+ *     the script released its object).  The pause, as ATL servers make it,
+ *     lets clients that found our class object just before the release
+ *     still create theirs instead of reaching a server on its way out; or
  *   - no client has connected STARTUP_TIMEOUT after start (COM started us but
  *     the activation was abandoned), or
  *   - locks are held but no call has arrived for IDLE_TIMEOUT (clients that
@@ -15,6 +17,7 @@
 
 #include <windows.h>
 
+#define SERVER_LINGER_MS           (3u * 1000u)
 #define SERVER_STARTUP_TIMEOUT_MS  (60u * 1000u)
 #define SERVER_IDLE_TIMEOUT_MS     (10u * 60u * 1000u)
 #define SERVER_SHUTDOWN_GRACE_MS   (5u * 1000u)

@@ -7,6 +7,7 @@
 #include "cmdline.h"
 #include "console.h"
 #include "lifetime.h"
+#include "publish.h"
 #include "register.h"
 
 /* Argument i of the wide command line as UTF-8, malloc'd. */
@@ -50,6 +51,11 @@ static DWORD run(const struct cmdline *cmd)
         return err;
     case CMDLINE_EMBEDDING:
         return server_run();
+    case CMDLINE_PUBLISH:
+        err = publish();
+        snprintf(msg, sizeof(msg), "ErrID=%ld\n", (long)err);
+        console_write(0, msg);
+        return err;
     case CMDLINE_ERROR:
     default:
         snprintf(msg, sizeof(msg), "empkp: %s\n", cmd->message);

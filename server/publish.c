@@ -1,76 +1,206 @@
-/* Publish: key generation (crypto/keyblob.c) and the registry write. */
+/* Publish: gathers the facts (key store, DATA0, settings), lets
+ * publish_plan.c decide, and carries the plan out in an order that survives
+ * a crash at any step (the fault points mark each one). */
 #include "publish.h"
 
-#include "keyblob.h"
-
+#include <sddl.h>
+#include <stdio.h>
 #include <stdlib.h>
 
-/* Win32 codes for what can go wrong in crypto/; registry failures pass
- * through as the code RegCreateKeyEx / RegSetValueEx returned. */
+#include "eventlog.h"
+#include "exmpls.h"
+#include "faultpoint.h"
+#include "keyblob.h"
+#include "keystore.h"
+#include "messages.h"
+#include "publish_plan.h"
+
+/* Logs MSG_PUBLISH_FAILED for the step that failed and returns its code. */
+static DWORD failed(const WCHAR *step, DWORD err)
+{
+    WCHAR code[16], text[256];
+    const WCHAR *strings[3] = { step, code, text };
+
+    _snwprintf(code, ARRAYSIZE(code), L"%lu", (unsigned long)err);
+    code[ARRAYSIZE(code) - 1] = 0;
+    if (!FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err, 0,
+                        text, ARRAYSIZE(text), NULL))
+        _snwprintf(text, ARRAYSIZE(text), L"0x%08lX", (unsigned long)err);
+    text[ARRAYSIZE(text) - 1] = 0;
+    eventlog_report(MSG_PUBLISH_FAILED, 3, strings);
+    return err;
+}
+
 static DWORD errid_from_keyblob(enum keyblob_status st)
 {
-    switch (st) {
-    case KEYBLOB_OK:
-        return ERROR_SUCCESS;
-    case KEYBLOB_E_NOMEM:
-        return ERROR_NOT_ENOUGH_MEMORY;
-    default:
-        /* Key generation or encoding failed inside OpenSSL (for example
-         * the random number generator could not be seeded). */
-        return ERROR_INTERNAL_ERROR;
+    /* Out of memory is the caller's to retry; anything else means OpenSSL
+     * could not make or encode the key (for example an unseeded RNG). */
+    return st == KEYBLOB_E_NOMEM ? ERROR_NOT_ENOUGH_MEMORY : ERROR_INTERNAL_ERROR;
+}
+
+/* The key size for a new pair, or 0 after logging why the setting is refused. */
+static unsigned key_bits(DWORD *err)
+{
+    BOOL present, is_dword;
+    DWORD value;
+    unsigned bits;
+    WCHAR shown[16];
+    const WCHAR *strings[1] = { shown };
+
+    *err = settings_read_key_bits(&present, &is_dword, &value);
+    if (*err)
+        return 0;
+    bits = publish_key_bits(present, is_dword, value);
+    if (!bits) {
+        if (is_dword)
+            _snwprintf(shown, ARRAYSIZE(shown), L"%lu", (unsigned long)value);
+        else
+            lstrcpynW(shown, L"not a REG_DWORD", ARRAYSIZE(shown));
+        shown[ARRAYSIZE(shown) - 1] = 0;
+        eventlog_report(MSG_BAD_KEY_BITS, 1, strings);
+        *err = ERROR_INVALID_DATA;
     }
+    return bits;
 }
 
-REGSAM publish_registry_view(void)
-{
-    typedef BOOL (WINAPI *is_wow64_fn)(HANDLE, BOOL *);
-    is_wow64_fn is_wow64;
-    BOOL wow64 = FALSE;
-
-    /* KEY_WOW64_64KEY is unknown to Windows 2000, so ask for it only where
-     * it means something.  IsWow64Process itself is newer than Windows
-     * 2000 (XP SP2), so it is looked up rather than imported. */
-    is_wow64 = (is_wow64_fn)(void (*)(void))GetProcAddress(GetModuleHandleW(L"kernel32.dll"),
-                                                            "IsWow64Process");
-    if (is_wow64 && is_wow64(GetCurrentProcess(), &wow64) && wow64)
-        return KEY_WOW64_64KEY;
-    return 0;
-}
-
-static DWORD write_data0(const unsigned char *blob, size_t len)
-{
-    HKEY key;
-    LONG err;
-
-    err = RegCreateKeyExW(HKEY_LOCAL_MACHINE, EXMPLS_KEY, 0, NULL, REG_OPTION_NON_VOLATILE,
-                          KEY_SET_VALUE | publish_registry_view(), NULL, &key, NULL);
-    if (err != ERROR_SUCCESS)
-        return (DWORD)err;
-    /* One RegSetValueEx replaces the value as a whole: readers see the old
-     * blob or the new one, never a mixture. */
-    err = RegSetValueExW(key, EXMPLS_DATA0, 0, REG_BINARY, blob, (DWORD)len);
-    RegCloseKey(key);
-    return (DWORD)err;
-}
-
-DWORD publish_data0(void)
+/* Generates a pair with OpenSSL and installs it.  Order matters: the old
+ * credentials go first (they are useless without the old key), then the
+ * key is stored, then DATA0 is written from the store.  A crash between any
+ * two steps leaves either "no key" (next Publish makes one) or "key without
+ * DATA0" (next Publish rewrites DATA0), never credentials beside a key they
+ * were not encrypted to. */
+static DWORD new_key_pair(BOOL recreate, const WCHAR *why)
 {
     EVP_PKEY *pair = NULL;
-    unsigned char *blob = NULL;
-    size_t len = 0;
+    unsigned char *private_blob = NULL;
+    size_t private_len = 0;
+    BYTE *public_blob = NULL;
+    DWORD public_len, err;
     enum keyblob_status st;
+    unsigned bits;
+    WCHAR bits_text[16];
+    const WCHAR *strings[2] = { bits_text, why };
+
+    bits = key_bits(&err);
+    if (!bits)
+        return err == ERROR_INVALID_DATA ? err : failed(L"read the KeyBits setting", err);
+    st = keyblob_generate(bits, &pair);
+    if (st == KEYBLOB_OK)
+        st = keyblob_encode_private(pair, &private_blob, &private_len);
+    EVP_PKEY_free(pair);   /* OpenSSL clears the private numbers */
+    if (st != KEYBLOB_OK)
+        return failed(L"generate a key pair", errid_from_keyblob(st));
+    FAULT_CRASH("new-key-generated");
+
+    err = exmpls_delete_values();
+    if (err) {
+        keyblob_free_secret(private_blob, private_len);
+        return failed(L"remove DATA0..DATA3 of the lost key", err);
+    }
+    FAULT_CRASH("new-key-values-deleted");
+
+    err = keystore_replace(private_blob, (DWORD)private_len, recreate);
+    keyblob_free_secret(private_blob, private_len);
+    if (err)
+        return failed(L"store the private key", err);
+    FAULT_CRASH("new-key-stored");
+
+    if (keystore_read_public(&public_blob, &public_len, &err) != STORE_PRESENT)
+        return failed(L"read back the stored key", err ? err : (DWORD)NTE_BAD_KEY);
+    err = exmpls_write_data0(public_blob, public_len);
+    free(public_blob);
+    if (err)
+        return failed(L"write DATA0", err);
+    FAULT_CRASH("new-key-data0-written");
+
+    _snwprintf(bits_text, ARRAYSIZE(bits_text), L"%u", bits);
+    bits_text[ARRAYSIZE(bits_text) - 1] = 0;
+    eventlog_report(MSG_NEW_KEY_PAIR, 2, strings);
+    return ERROR_SUCCESS;
+}
+
+static DWORD publish_locked(void)
+{
+    BYTE *stored = NULL, *data0 = NULL;
+    DWORD stored_len, data0_len, store_err, err;
+    BOOL present, is_binary;
+    enum store_state store;
+    enum data0_state d0;
+    WCHAR found[64];
+    const WCHAR *strings[1] = { found };
+
+    store = keystore_read_public(&stored, &stored_len, &store_err);
+    err = exmpls_read_data0(&data0, &data0_len, &present, &is_binary);
+    if (err) {
+        free(stored);
+        return failed(L"read DATA0", err);
+    }
+    d0 = data0_state_of(present, is_binary, data0, data0_len, stored, stored_len);
+    free(data0);
+
+    switch (publish_plan(store, d0)) {
+    case PLAN_NOTHING:
+        break;
+    case PLAN_REWRITE_DATA0:
+        FAULT_CRASH("before-rewrite-data0");
+        err = exmpls_write_data0(stored, stored_len);
+        if (err) {
+            err = failed(L"rewrite DATA0 from the stored key", err);
+            break;
+        }
+        MultiByteToWideChar(CP_ACP, 0, data0_state_name(d0), -1, found, ARRAYSIZE(found));
+        eventlog_report(MSG_DATA0_REPAIRED, 1, strings);
+        break;
+    case PLAN_NEW_KEY:
+        err = new_key_pair(store == STORE_CORRUPT,
+                           store == STORE_CORRUPT ? L"the stored key could not be used"
+                                                  : L"no key was stored");
+        break;
+    case PLAN_FAIL:
+        err = failed(L"open the key store", store_err);
+        break;
+    }
+    free(stored);
+    return err;
+}
+
+static HANDLE open_publish_mutex(void)
+{
+    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, FALSE };
+    HANDLE mutex;
+
+    /* An explicit DACL, so that a Publish run by SYSTEM and one run by an
+     * administrator can both open the same mutex. */
+    if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(PUBLISH_MUTEX_SDDL, SDDL_REVISION_1,
+                                                              &sa.lpSecurityDescriptor, NULL))
+        return NULL;
+    mutex = CreateMutexW(&sa, FALSE, PUBLISH_MUTEX);
+    LocalFree(sa.lpSecurityDescriptor);
+    return mutex;
+}
+
+DWORD publish(void)
+{
+    HANDLE mutex = open_publish_mutex();
     DWORD err;
 
-    st = keyblob_generate(KEYBLOB_DEFAULT_BITS, &pair);
-    if (st == KEYBLOB_OK)
-        st = keyblob_encode_public(pair, &blob, &len);
-    /* The private half is freed (OpenSSL clears its numbers) as soon as the
-     * public blob exists.  Keeping it is the key store's job (README). */
-    EVP_PKEY_free(pair);
-    if (st != KEYBLOB_OK)
-        return errid_from_keyblob(st);
-
-    err = write_data0(blob, len);
-    free(blob);
+    if (!mutex)
+        return failed(L"create the Publish mutex", GetLastError());
+    switch (WaitForSingleObject(mutex, PUBLISH_WAIT_MS)) {
+    case WAIT_OBJECT_0:
+    case WAIT_ABANDONED:
+        /* Abandoned: another Publish died mid-way.  Every state it can
+         * have left is one publish_plan() repairs. */
+        err = publish_locked();
+        ReleaseMutex(mutex);
+        break;
+    case WAIT_TIMEOUT:
+        err = failed(L"wait for another Publish to finish", ERROR_TIMEOUT);
+        break;
+    default:
+        err = failed(L"wait for the Publish mutex", GetLastError());
+        break;
+    }
+    CloseHandle(mutex);
     return err;
 }

@@ -119,7 +119,7 @@ static HRESULT WINAPI publisher_Publish(IPubKeyPublisher *iface, LONG *err_id)
     /* Operational failures are reported in ErrID, not the HRESULT: MOM's
      * script reads "ErrID=oKeySet.Publish()", and a failed HRESULT would
      * become a VBScript runtime error instead of a number it can log. */
-    *err_id = (LONG)publish_data0();
+    *err_id = (LONG)publish();
     server_touch();
     return S_OK;
 }

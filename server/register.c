@@ -12,10 +12,13 @@
  *   AppID\empkp.exe                   AppID={appid}
  *   TypeLib\{libid}, Interface\{iid}  by RegisterTypeLib, from the copy of
  *                                     the library embedded in the exe
+ * and the event source, so Event Viewer finds our message texts:
+ *   HKLM\SYSTEM\...\EventLog\Application\EMPKP  EventMessageFile, TypesSupported
  */
 #include "register.h"
 
 #include "empkp.h"
+#include "eventlog.h"
 #include "typelib.h"
 
 #include <oleauto.h>
@@ -154,6 +157,24 @@ static DWORD register_typelib(const struct names *n)
     return SUCCEEDED(hr) ? ERROR_SUCCESS : (DWORD)hr;
 }
 
+static DWORD register_event_source(const struct names *n)
+{
+    DWORD types = EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE | EVENTLOG_INFORMATION_TYPE;
+    HKEY key;
+    LONG err;
+
+    err = RegCreateKeyExW(HKEY_LOCAL_MACHINE, EVENT_SOURCE_KEY, 0, NULL, REG_OPTION_NON_VOLATILE,
+                          KEY_SET_VALUE, NULL, &key, NULL);
+    if (err != ERROR_SUCCESS)
+        return (DWORD)err;
+    err = RegSetValueExW(key, L"EventMessageFile", 0, REG_EXPAND_SZ, (const BYTE *)n->exe_path,
+                         (DWORD)((wcslen(n->exe_path) + 1) * sizeof(WCHAR)));
+    if (err == ERROR_SUCCESS)
+        err = RegSetValueExW(key, L"TypesSupported", 0, REG_DWORD, (const BYTE *)&types, sizeof(types));
+    RegCloseKey(key);
+    return (DWORD)err;
+}
+
 DWORD register_server(void)
 {
     struct names n;
@@ -189,6 +210,8 @@ DWORD register_server(void)
         err = set_string(values[i].a, values[i].b, values[i].c, values[i].name, values[i].value);
     if (!err)
         err = register_typelib(&n);
+    if (!err)
+        err = register_event_source(&n);
     if (err)
         unregister_server();  /* leave no half registration behind */
     return err;
@@ -234,6 +257,8 @@ DWORD unregister_server(void)
         first = e;
     get_string(L"AppID", n.exe_name, NULL, L"AppID", value, ARRAYSIZE(value));
     if (!lstrcmpiW(value, n.appid) && (e = delete_classes_key(L"AppID", n.exe_name)) && !first)
+        first = e;
+    if ((e = (DWORD)delete_tree(HKEY_LOCAL_MACHINE, EVENT_SOURCE_KEY, 0)) && !first)
         first = e;
     return first;
 }

@@ -10,6 +10,8 @@
 pass() { echo "PASS $1" >>"$RESULTS"; echo "  PASS $1"; }
 fail() { echo "FAIL $1: $2" >>"$RESULTS"; echo "  FAIL $1: $2"; }
 skip() { echo "SKIP $1: $2" >>"$RESULTS"; echo "  SKIP $1: $2"; }
+# WHY: set by a caller (or a condition) to explain a FAIL; check() clears it.
+WHY=
 # rc_and_grep RC WANT FILE PATTERN: RC is WANT and FILE has a line matching PATTERN.
 rc_and_grep() { [[ $1 -eq $2 ]] && grep -q -- "$4" "$3"; }
 # check NAME COND-COMMAND... : PASS when the command succeeds.
@@ -73,7 +75,8 @@ wrun() {
 empkp_running() {
     local pid
     for pid in $(pgrep -f 'empkp\.exe' 2>/dev/null); do
-        tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" && return 0
+        # 2>/dev/null first: the process may be gone before the < opens.
+        tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qxF "WINEPREFIX=$WINEPREFIX" && return 0
     done
     return 1
 }

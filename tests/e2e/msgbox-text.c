@@ -7,15 +7,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static BOOL CALLBACK print_child(HWND child, LPARAM unused)
-{
-    WCHAR text[512];
-    char utf8[1024];
+struct texts {
+    char lines[8][1024];
+    int count;
+};
 
-    (void)unused;
-    if (GetWindowTextW(child, text, ARRAYSIZE(text)) > 0 &&
-        WideCharToMultiByte(CP_UTF8, 0, text, -1, utf8, sizeof(utf8), NULL, NULL) > 0)
-        printf("text: %s\n", utf8);
+static BOOL CALLBACK collect_child(HWND child, LPARAM param)
+{
+    struct texts *t = (struct texts *)param;
+    WCHAR text[512];
+
+    if (t->count < 8 && GetWindowTextW(child, text, ARRAYSIZE(text)) > 0 &&
+        WideCharToMultiByte(CP_UTF8, 0, text, -1, t->lines[t->count], sizeof(t->lines[0]),
+                            NULL, NULL) > 0)
+        t->count++;
     return TRUE;
 }
 
@@ -23,17 +28,23 @@ int wmain(int argc, WCHAR **argv)
 {
     int seconds = argc > 1 ? _wtoi(argv[1]) : 30, i;
     const WCHAR *title = argc > 2 ? argv[2] : NULL;
-    HWND box = NULL;
+    struct texts t;
+    HWND box;
 
-    for (i = 0; i < seconds * 10 && !box; i++) {
+    /* The dialog exists a moment before its controls do: poll until a
+     * visible box has at least two texts (the message and the button). */
+    for (i = 0; i < seconds * 10; i++) {
         box = FindWindowW(L"#32770", title);
-        if (!box)
-            Sleep(100);
+        t.count = 0;
+        if (box && IsWindowVisible(box))
+            EnumChildWindows(box, collect_child, (LPARAM)&t);
+        if (t.count >= 2) {
+            for (i = 0; i < t.count; i++)
+                printf("text: %s\n", t.lines[i]);
+            return 0;
+        }
+        Sleep(100);
     }
-    if (!box) {
-        printf("no dialog within %d s\n", seconds);
-        return 1;
-    }
-    EnumChildWindows(box, print_child, 0);
-    return 0;
+    printf("no message box with text within %d s\n", seconds);
+    return 1;
 }

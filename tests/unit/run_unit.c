@@ -13,6 +13,7 @@ int main(void)
     int failed;
 
     srunner_add_suite(sr, cmdline_suite());
+    srunner_add_suite(sr, publish_plan_suite());
     srunner_add_suite(sr, credblob_suite());
     srunner_add_suite(sr, credtool_suite());
     srunner_run_all(sr, CK_NORMAL);

@@ -23,6 +23,7 @@ START_TEST(test_switches_any_case_and_prefix)
         { "/unregserver", CMDLINE_UNREGSERVER }, { "-UnRegServer", CMDLINE_UNREGSERVER },
         { "-Embedding", CMDLINE_EMBEDDING },   { "/embedding", CMDLINE_EMBEDDING },
         { "/Automation", CMDLINE_EMBEDDING },
+        { "/publish", CMDLINE_PUBLISH },       { "-PUBLISH", CMDLINE_PUBLISH },
         { "/?", CMDLINE_USAGE }, { "-?", CMDLINE_USAGE }, { "/h", CMDLINE_USAGE },
         { "/HELP", CMDLINE_USAGE },
     };
@@ -41,7 +42,7 @@ START_TEST(test_bad_arguments_are_errors)
 {
     static const char *const bad[] = {
         "regserver", "/regserve", "/regserverx", "//regserver", "/", "-", "",
-        "/reg server", "/Embedding=1", "/unregister", "/s", "/\xc3\xa9",
+        "/reg server", "/Embedding=1", "/unregister", "/s", "/\xc3\xa9", "/publishx", "/pub",
     };
     size_t i;
 
@@ -99,6 +100,7 @@ START_TEST(test_usage_names_every_switch)
     ck_assert_ptr_nonnull(strstr(usage, "/regserver"));
     ck_assert_ptr_nonnull(strstr(usage, "/unregserver"));
     ck_assert_ptr_nonnull(strstr(usage, "-Embedding"));
+    ck_assert_ptr_nonnull(strstr(usage, "/publish"));
     ck_assert_ptr_nonnull(strstr(usage, "87"));
 }
 END_TEST

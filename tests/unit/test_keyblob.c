@@ -1,7 +1,8 @@
 /* Unit tests for crypto/keyblob.c (Check).
  *
  * The independent oracle is OpenSSL's own CryptoAPI blob code
- * (i2b_PublicKey_bio / b2i_PublicKey_bio), which our encoder does not use.
+ * (i2b_PublicKey_bio / b2i_PublicKey_bio, i2b_PrivateKey_bio /
+ * b2i_PrivateKey_bio), which our encoders do not use.
  * Keys are generated once per test case with unchecked fixtures (run in the
  * parent, so forked tests inherit them) to keep the suite fast.
  *
@@ -27,6 +28,13 @@
 #define BLOB2048_LEN 276u
 #define BLOB3072_LEN 404u
 #define BLOB4096_LEN 532u
+/* PRIVATEKEYBLOB: 20 + bitlen/8 + 5 * bitlen/16 + bitlen/8 */
+#define PRIV2048_LEN 1172u
+#define PRIV3072_LEN 1748u
+#define PRIV4096_LEN 2324u
+
+/* The last keyblob_status (test_status_str walks them all). */
+#define LAST_STATUS KEYBLOB_E_PRIVATE
 
 /* ------------------------------------------------------------------ */
 /* helpers                                                             */
@@ -56,8 +64,10 @@ static unsigned char *exact_copy(const unsigned char *src, size_t src_len, size_
     return p;
 }
 
-/* OpenSSL's PUBLICKEYBLOB for key, malloc'd. */
-static unsigned char *oracle_i2b(const EVP_PKEY *key, size_t *len)
+/* OpenSSL's blob for key written by i2b (i2b_PublicKey_bio or
+ * i2b_PrivateKey_bio), malloc'd. */
+static unsigned char *oracle_i2b_with(int (*i2b)(BIO *, const EVP_PKEY *),
+                                      const EVP_PKEY *key, size_t *len)
 {
     BIO *bio = BIO_new(BIO_s_mem());
     char *data = NULL;
@@ -65,15 +75,27 @@ static unsigned char *oracle_i2b(const EVP_PKEY *key, size_t *len)
     unsigned char *copy;
 
     ck_assert_ptr_nonnull(bio);
-    ck_assert_int_gt(i2b_PublicKey_bio(bio, key), 0);
+    ck_assert_int_gt(i2b(bio, key), 0);
     n = BIO_get_mem_data(bio, &data);
     ck_assert_int_gt(n, 0);
     copy = malloc((size_t)n);
     ck_assert_ptr_nonnull(copy);
     memcpy(copy, data, (size_t)n);
     *len = (size_t)n;
-    BIO_free(bio);
+    BIO_free(bio);   /* a memory BIO clears its buffer when freed */
     return copy;
+}
+
+/* OpenSSL's PUBLICKEYBLOB for key, malloc'd. */
+static unsigned char *oracle_i2b(const EVP_PKEY *key, size_t *len)
+{
+    return oracle_i2b_with(i2b_PublicKey_bio, key, len);
+}
+
+/* OpenSSL's PRIVATEKEYBLOB for key; free with keyblob_free_secret. */
+static unsigned char *oracle_i2b_priv(const EVP_PKEY *key, size_t *len)
+{
+    return oracle_i2b_with(i2b_PrivateKey_bio, key, len);
 }
 
 /* OpenSSL's reading of a PUBLICKEYBLOB (NULL if it refuses it). */
@@ -125,6 +147,109 @@ static EVP_PKEY *make_rsa_pub(const BIGNUM *n, const BIGNUM *e)
     return make_pub("RSA", n, e);
 }
 
+/* The numbers of an RSA key pair in PRIVATEKEYBLOB order (N, then the five
+ * half-size fields, then D), with E last (it lives in the header). */
+enum { PN, PP, PQ, PDP, PDQ, PQINV, PD, PE, NPARTS };
+static const char *const part_names[NPARTS] = {
+    OSSL_PKEY_PARAM_RSA_N, OSSL_PKEY_PARAM_RSA_FACTOR1,
+    OSSL_PKEY_PARAM_RSA_FACTOR2, OSSL_PKEY_PARAM_RSA_EXPONENT1,
+    OSSL_PKEY_PARAM_RSA_EXPONENT2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1,
+    OSSL_PKEY_PARAM_RSA_D, OSSL_PKEY_PARAM_RSA_E,
+};
+
+static void get_parts(const EVP_PKEY *key, BIGNUM *parts[NPARTS])
+{
+    int i;
+    for (i = 0; i < NPARTS; i++)
+        parts[i] = get_bn(key, part_names[i]);
+}
+
+static void free_parts(BIGNUM *parts[NPARTS])
+{
+    int i;
+    for (i = 0; i < NPARTS; i++) {
+        BN_clear_free(parts[i]);
+        parts[i] = NULL;
+    }
+}
+
+/* An RSA key pair from arbitrary numbers: OpenSSL imports them without
+ * checking that they belong together, which lets a test put any value in
+ * any field. */
+static EVP_PKEY *make_rsa_pair(BIGNUM *const parts[NPARTS])
+{
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params;
+    EVP_PKEY_CTX *ctx;
+    EVP_PKEY *k = NULL;
+    int i;
+
+    ck_assert_ptr_nonnull(bld);
+    for (i = 0; i < NPARTS; i++)
+        ck_assert_int_eq(OSSL_PARAM_BLD_push_BN(bld, part_names[i], parts[i]), 1);
+    params = OSSL_PARAM_BLD_to_param(bld);
+    ck_assert_ptr_nonnull(params);
+    ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+    ck_assert_ptr_nonnull(ctx);
+    ck_assert_int_eq(EVP_PKEY_fromdata_init(ctx), 1);
+    ck_assert_int_eq(EVP_PKEY_fromdata(ctx, &k, EVP_PKEY_KEYPAIR, params), 1);
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);   /* OSSL_PARAM_clear_free is 3.2+; test keys only */
+    OSSL_PARAM_BLD_free(bld);
+    return k;
+}
+
+/* blob[off .. off+len) is bn, little-endian, zero-padded to len bytes. */
+static void check_le_field(const unsigned char *blob, size_t off, size_t len,
+                           const BIGNUM *bn, const char *what)
+{
+    unsigned char be[512];
+    size_t i;
+    ck_assert_uint_le(len, sizeof be);
+    ck_assert_int_eq(BN_bn2binpad(bn, be, (int)len), (int)len);
+    for (i = 0; i < len; i++)
+        ck_assert_msg(blob[off + i] == be[len - 1 - i],
+                      "%s: byte %u (blob offset %u) differs", what,
+                      (unsigned)i, (unsigned)(off + i));
+    OPENSSL_cleanse(be, sizeof be);
+}
+
+/* Our PRIVATEKEYBLOB of key must be byte-identical to OpenSSL's. */
+static void check_private_matches_openssl(const EVP_PKEY *key,
+                                          const unsigned char *blob, size_t len)
+{
+    size_t olen = 0;
+    unsigned char *o = oracle_i2b_priv(key, &olen);
+    ck_assert_uint_eq(olen, len);
+    ck_assert_mem_eq(o, blob, len);
+    keyblob_free_secret(o, olen);
+}
+
+/* OpenSSL's reading of a PRIVATEKEYBLOB (NULL if it refuses it). */
+static EVP_PKEY *oracle_b2i_priv(const unsigned char *blob, size_t len)
+{
+    BIO *bio = BIO_new_mem_buf(blob, (int)len);
+    EVP_PKEY *k;
+
+    ck_assert_ptr_nonnull(bio);
+    k = b2i_PrivateKey_bio(bio);
+    BIO_free(bio);
+    return k;
+}
+
+/* encode_private refuses key with want and leaves nothing behind. */
+static void check_private_refused(const EVP_PKEY *key, enum keyblob_status want,
+                                  const char *what)
+{
+    unsigned char *out = (unsigned char *)&want;   /* any non-NULL value */
+    size_t out_len = 12345;
+    enum keyblob_status st = keyblob_encode_private(key, &out, &out_len);
+    ck_assert_msg(st == want, "%s: status %d (%s), want %d", what, (int)st,
+                  keyblob_status_str(st), (int)want);
+    ck_assert_msg(out == NULL, "%s: *out not cleared", what);
+    ck_assert_msg(out_len == 0, "%s: *out_len not cleared", what);
+}
+
 /* Parse a copy of blob (exact-size heap buffer) after applying nothing. */
 static enum keyblob_status parse_exact(const unsigned char *src, size_t src_len, size_t len)
 {
@@ -146,33 +271,50 @@ static char sentinel_storage;
 static EVP_PKEY *g_key;
 static unsigned char *g_blob;
 static size_t g_blob_len;
+static unsigned char *g_priv;    /* PRIVATEKEYBLOB of g_key */
+static size_t g_priv_len;
 
 static void setup_2048(void)
 {
     g_key = NULL;
     g_blob = NULL;
     g_blob_len = 0;
+    g_priv = NULL;
+    g_priv_len = 0;
     if (keyblob_generate(2048, &g_key) != KEYBLOB_OK)
         return;
     if (keyblob_encode_public(g_key, &g_blob, &g_blob_len) != KEYBLOB_OK) {
         g_blob = NULL;
         g_blob_len = 0;
     }
+    if (keyblob_encode_private(g_key, &g_priv, &g_priv_len) != KEYBLOB_OK) {
+        g_priv = NULL;
+        g_priv_len = 0;
+    }
 }
 
 static void teardown_2048(void)
 {
     free(g_blob);
+    keyblob_free_secret(g_priv, g_priv_len);
     EVP_PKEY_free(g_key);
     g_blob = NULL;
+    g_priv = NULL;
     g_key = NULL;
     g_blob_len = 0;
+    g_priv_len = 0;
 }
 
 static void need_fixture(void)
 {
     ck_assert_msg(g_key != NULL, "fixture: keyblob_generate(2048) failed");
     ck_assert_msg(g_blob != NULL, "fixture: keyblob_encode_public failed");
+}
+
+static void need_private_fixture(void)
+{
+    need_fixture();
+    ck_assert_msg(g_priv != NULL, "fixture: keyblob_encode_private failed");
 }
 
 /* Parse g_blob after setting the 32-bit field at off to v. */
@@ -513,6 +655,285 @@ START_TEST(test_encode_bad_components)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* PRIVATEKEYBLOB encoding                                             */
+
+START_TEST(test_private_2048_header)
+{
+    const unsigned char *b;
+    need_private_fixture();
+    b = g_priv;
+    ck_assert_uint_eq(g_priv_len, PRIV2048_LEN);  /* 20 + 256 + 5*128 + 256 */
+    ck_assert_uint_eq(b[0], 0x07);              /* PRIVATEKEYBLOB */
+    ck_assert_uint_eq(b[1], 0x02);              /* CUR_BLOB_VERSION */
+    ck_assert_uint_eq(b[2], 0x00);              /* reserved */
+    ck_assert_uint_eq(b[3], 0x00);
+    /* aiKeyAlg 0x0000A400 (CALG_RSA_KEYX), little-endian */
+    ck_assert_uint_eq(b[4], 0x00);
+    ck_assert_uint_eq(b[5], 0xA4);
+    ck_assert_uint_eq(b[6], 0x00);
+    ck_assert_uint_eq(b[7], 0x00);
+    ck_assert_mem_eq(b + 8, "RSA2", 4);
+    ck_assert_uint_eq(rd32(b + 12), 2048u);
+    ck_assert_uint_eq(rd32(b + 16), 65537u);
+    /* Never mistaken for the public blob that goes to DATA0. */
+    ck_assert_int_eq(keyblob_parse_public(g_priv, g_priv_len, NULL), KEYBLOB_E_TYPE);
+}
+END_TEST
+
+/* Each number in its own field, at offsets written out by hand from the
+ * PRIVATEKEYBLOB layout (not from the encoder's table). */
+START_TEST(test_private_2048_fields)
+{
+    static const struct { int part; size_t off, len; const char *what; } f[] = {
+        { PN,    20u, 256u, "modulus" },
+        { PP,   276u, 128u, "prime1" },
+        { PQ,   404u, 128u, "prime2" },
+        { PDP,  532u, 128u, "exponent1" },
+        { PDQ,  660u, 128u, "exponent2" },
+        { PQINV, 788u, 128u, "coefficient" },
+        { PD,   916u, 256u, "privateExponent" },
+    };
+    BIGNUM *parts[NPARTS];
+    size_t i;
+    need_private_fixture();
+    ck_assert_uint_eq(f[6].off + f[6].len, g_priv_len);
+    get_parts(g_key, parts);
+    for (i = 0; i < sizeof f / sizeof f[0]; i++)
+        check_le_field(g_priv, f[i].off, f[i].len, parts[f[i].part], f[i].what);
+    /* The same modulus bytes as the public blob. */
+    ck_assert_mem_eq(g_priv + 20, g_blob + 20, 256);
+    free_parts(parts);
+}
+END_TEST
+
+START_TEST(test_private_2048_matches_openssl)
+{
+    need_private_fixture();
+    check_private_matches_openssl(g_key, g_priv, g_priv_len);
+}
+END_TEST
+
+/* OpenSSL reads our blob back as the very same key pair, private half
+ * included (EVP_PKEY_eq compares only the public half). */
+START_TEST(test_private_roundtrip_2048)
+{
+    EVP_PKEY *back;
+    EVP_PKEY_CTX *ctx;
+    BIGNUM *p0[NPARTS], *p1[NPARTS];
+    unsigned char *again = NULL;
+    size_t again_len = 0;
+    int i;
+    need_private_fixture();
+
+    back = oracle_b2i_priv(g_priv, g_priv_len);
+    ck_assert_msg(back != NULL, "b2i_PrivateKey_bio refused our blob");
+    ck_assert(EVP_PKEY_is_a(back, "RSA"));
+    ck_assert_int_eq(EVP_PKEY_eq(g_key, back), 1);
+
+    get_parts(g_key, p0);
+    get_parts(back, p1);
+    for (i = 0; i < NPARTS; i++)
+        ck_assert_msg(BN_cmp(p0[i], p1[i]) == 0, "%s differs after round trip",
+                      part_names[i]);
+    free_parts(p0);
+    free_parts(p1);
+
+    /* The numbers belong together (primes, p*q = N, d, CRT values). */
+    ctx = EVP_PKEY_CTX_new_from_pkey(NULL, back, NULL);
+    ck_assert_ptr_nonnull(ctx);
+    ck_assert_int_eq(EVP_PKEY_check(ctx), 1);
+    EVP_PKEY_CTX_free(ctx);
+
+    ck_assert_int_eq(keyblob_encode_private(back, &again, &again_len), KEYBLOB_OK);
+    ck_assert_uint_eq(again_len, g_priv_len);
+    ck_assert_mem_eq(again, g_priv, g_priv_len);
+    keyblob_free_secret(again, again_len);
+    EVP_PKEY_free(back);
+}
+END_TEST
+
+START_TEST(test_private_not_rsa)
+{
+    /* No EC in the Windows builds of OpenSSL: see test_encode_not_rsa. */
+#ifndef OPENSSL_NO_EC
+    EVP_PKEY *ec = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+#else
+    EVP_PKEY *ec = EVP_PKEY_new();
+#endif
+    BIGNUM *n, *e;
+    EVP_PKEY *pss;
+    unsigned char *out = SENTINEL_BUF;
+    size_t out_len = 1;
+
+    need_fixture();
+    ck_assert_ptr_nonnull(ec);
+    check_private_refused(ec, KEYBLOB_E_NOT_RSA, "EC / untyped key");
+    EVP_PKEY_free(ec);
+    check_private_refused(NULL, KEYBLOB_E_NOT_RSA, "NULL key");
+
+    n = get_bn(g_key, OSSL_PKEY_PARAM_RSA_N);
+    e = get_bn(g_key, OSSL_PKEY_PARAM_RSA_E);
+    pss = make_pub("RSA-PSS", n, e);
+    check_private_refused(pss, KEYBLOB_E_NOT_RSA, "RSA-PSS key");
+    EVP_PKEY_free(pss);
+    BN_free(n);
+    BN_free(e);
+
+    /* Nowhere to put the result; whatever can be cleared is. */
+    ck_assert_int_eq(keyblob_encode_private(g_key, NULL, &out_len), KEYBLOB_E_NOMEM);
+    ck_assert_uint_eq(out_len, 0);
+    ck_assert_int_eq(keyblob_encode_private(g_key, &out, NULL), KEYBLOB_E_NOMEM);
+    ck_assert_ptr_null(out);
+}
+END_TEST
+
+START_TEST(test_private_rsa1024_refused)
+{
+    EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
+    ck_assert_ptr_nonnull(k);
+    check_private_refused(k, KEYBLOB_E_BITS, "RSA-1024");
+    EVP_PKEY_free(k);
+}
+END_TEST
+
+/* The public-half checks are the PUBLICKEYBLOB encoder's. */
+START_TEST(test_private_bad_public_half)
+{
+    BIGNUM *parts[NPARTS];
+    EVP_PKEY *k;
+    need_fixture();
+
+    get_parts(g_key, parts);
+    ck_assert_int_eq(BN_set_word(parts[PE], 65536), 1);           /* even e */
+    k = make_rsa_pair(parts);
+    check_private_refused(k, KEYBLOB_E_EXPONENT, "even exponent");
+    EVP_PKEY_free(k);
+    free_parts(parts);
+
+    get_parts(g_key, parts);
+    ck_assert_int_eq(BN_sub_word(parts[PN], 1), 1);                /* even N */
+    k = make_rsa_pair(parts);
+    check_private_refused(k, KEYBLOB_E_MODULUS, "even modulus");
+    EVP_PKEY_free(k);
+    free_parts(parts);
+
+    get_parts(g_key, parts);
+    ck_assert_int_eq(BN_rshift1(parts[PN], parts[PN]), 1);         /* 2047 bits */
+    k = make_rsa_pair(parts);
+    check_private_refused(k, KEYBLOB_E_BITS, "2047-bit modulus");
+    EVP_PKEY_free(k);
+    free_parts(parts);
+}
+END_TEST
+
+/* A public key has no private half to export. */
+START_TEST(test_private_public_only)
+{
+    BIGNUM *n, *e;
+    EVP_PKEY *k;
+    need_fixture();
+    n = get_bn(g_key, OSSL_PKEY_PARAM_RSA_N);
+    e = get_bn(g_key, OSSL_PKEY_PARAM_RSA_E);
+    k = make_rsa_pub(n, e);
+    check_private_refused(k, KEYBLOB_E_PRIVATE, "public-only key");
+    EVP_PKEY_free(k);
+    BN_free(n);
+    BN_free(e);
+}
+END_TEST
+
+/* Field boundaries, for each private number in turn: a value filling its
+ * field with 0xFF bytes fits, one more (a 1 past the field) does not, and a
+ * short value is zero-padded.  OpenSSL agrees byte for byte wherever we
+ * encode. */
+START_TEST(test_private_field_widths)
+{
+    static const struct { int part; size_t off, len; } f[] = {
+        { PP, 276u, 128u }, { PQ, 404u, 128u }, { PDP, 532u, 128u },
+        { PDQ, 660u, 128u }, { PQINV, 788u, 128u }, { PD, 916u, 256u },
+    };
+    size_t i, j;
+    need_fixture();
+
+    for (i = 0; i < sizeof f / sizeof f[0]; i++) {
+        BIGNUM *parts[NPARTS];
+        EVP_PKEY *k;
+        unsigned char *out = NULL;
+        size_t out_len = 0;
+        const char *name = part_names[f[i].part];
+
+        /* 2^(8*len) - 1: exactly fills the field */
+        get_parts(g_key, parts);
+        BN_zero(parts[f[i].part]);
+        ck_assert_int_eq(BN_set_bit(parts[f[i].part], (int)(8u * f[i].len)), 1);
+        ck_assert_int_eq(BN_sub_word(parts[f[i].part], 1), 1);
+        k = make_rsa_pair(parts);
+        ck_assert_msg(keyblob_encode_private(k, &out, &out_len) == KEYBLOB_OK,
+                      "%s all-ones refused", name);
+        ck_assert_uint_eq(out_len, PRIV2048_LEN);
+        for (j = 0; j < f[i].len; j++)
+            ck_assert_msg(out[f[i].off + j] == 0xFF, "%s byte %u", name, (unsigned)j);
+        check_private_matches_openssl(k, out, out_len);
+        keyblob_free_secret(out, out_len);
+        EVP_PKEY_free(k);
+
+        /* 2^(8*len): one byte too wide */
+        ck_assert_int_eq(BN_add_word(parts[f[i].part], 1), 1);
+        ck_assert_int_eq(BN_num_bytes(parts[f[i].part]), (int)f[i].len + 1);
+        k = make_rsa_pair(parts);
+        check_private_refused(k, KEYBLOB_E_PRIVATE, name);
+        EVP_PKEY_free(k);
+
+        /* 0x0102: two bytes, then zero padding up to the next field */
+        ck_assert_int_eq(BN_set_word(parts[f[i].part], 0x0102), 1);
+        k = make_rsa_pair(parts);
+        out = NULL;
+        ck_assert_int_eq(keyblob_encode_private(k, &out, &out_len), KEYBLOB_OK);
+        ck_assert_uint_eq(out[f[i].off], 0x02);
+        ck_assert_uint_eq(out[f[i].off + 1], 0x01);
+        for (j = 2; j < f[i].len; j++)
+            ck_assert_msg(out[f[i].off + j] == 0, "%s pad byte %u", name, (unsigned)j);
+        check_private_matches_openssl(k, out, out_len);
+        keyblob_free_secret(out, out_len);
+        EVP_PKEY_free(k);
+        free_parts(parts);
+    }
+}
+END_TEST
+
+/* A three-prime key has no PRIVATEKEYBLOB: p*q would not be N. */
+START_TEST(test_private_multiprime_refused)
+{
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+    EVP_PKEY *k = NULL;
+    BIGNUM *r = NULL;
+    ck_assert_ptr_nonnull(ctx);
+    ck_assert_int_eq(EVP_PKEY_keygen_init(ctx), 1);
+    ck_assert_int_eq(EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, 2048), 1);
+    ck_assert_int_eq(EVP_PKEY_CTX_set_rsa_keygen_primes(ctx, 3), 1);
+    ck_assert_int_eq(EVP_PKEY_generate(ctx, &k), 1);
+    EVP_PKEY_CTX_free(ctx);
+    ck_assert_int_eq(EVP_PKEY_get_bits(k), 2048);
+    /* It really has a third prime. */
+    ck_assert_int_eq(EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_RSA_FACTOR3, &r), 1);
+    BN_clear_free(r);
+    check_private_refused(k, KEYBLOB_E_PRIVATE, "3-prime key");
+    EVP_PKEY_free(k);
+}
+END_TEST
+
+START_TEST(test_free_secret)
+{
+    unsigned char *p = malloc(PRIV2048_LEN);
+    keyblob_free_secret(NULL, 0);
+    keyblob_free_secret(NULL, PRIV2048_LEN);   /* NULL wins over len */
+    ck_assert_ptr_nonnull(p);
+    memset(p, 0xA5, PRIV2048_LEN);
+    keyblob_free_secret(p, PRIV2048_LEN);      /* ASan: in bounds, freed once */
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* parser rejections                                                   */
 
 START_TEST(test_parse_truncations)
@@ -715,7 +1136,36 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* 3072 / 4096                                                         */
 
-static void check_size(unsigned bits, size_t want_len)
+/* The PRIVATEKEYBLOB of a freshly generated key of another size. */
+static void check_private_size(const EVP_PKEY *k, unsigned bits, size_t want_len)
+{
+    unsigned char *b = NULL;
+    size_t len = 0;
+    EVP_PKEY *back;
+
+    ck_assert_int_eq(keyblob_encode_private(k, &b, &len), KEYBLOB_OK);
+    ck_assert_uint_eq(len, want_len);
+    ck_assert_uint_eq(b[0], 0x07);
+    ck_assert_mem_eq(b + 8, "RSA2", 4);
+    ck_assert_uint_eq(rd32(b + 12), bits);
+    ck_assert_uint_eq(rd32(b + 16), 65537u);
+    check_private_matches_openssl(k, b, len);
+
+    back = oracle_b2i_priv(b, len);
+    ck_assert_ptr_nonnull(back);
+    ck_assert_int_eq(EVP_PKEY_eq(k, back), 1);
+    {
+        BIGNUM *d0 = get_bn(k, OSSL_PKEY_PARAM_RSA_D);
+        BIGNUM *d1 = get_bn(back, OSSL_PKEY_PARAM_RSA_D);
+        ck_assert_int_eq(BN_cmp(d0, d1), 0);
+        BN_clear_free(d0);
+        BN_clear_free(d1);
+    }
+    EVP_PKEY_free(back);
+    keyblob_free_secret(b, len);
+}
+
+static void check_size(unsigned bits, size_t want_len, size_t want_priv_len)
 {
     EVP_PKEY *k = NULL;
     unsigned char *b = NULL, *o;
@@ -743,6 +1193,8 @@ static void check_size(unsigned bits, size_t want_len)
     ck_assert_int_eq(keyblob_public_to_pkey(b, len, &back), KEYBLOB_OK);
     ck_assert_int_eq(EVP_PKEY_eq(k, back), 1);
 
+    check_private_size(k, bits, want_priv_len);
+
     EVP_PKEY_free(back);
     free(b);
     EVP_PKEY_free(k);
@@ -750,13 +1202,13 @@ static void check_size(unsigned bits, size_t want_len)
 
 START_TEST(test_encode_3072)
 {
-    check_size(3072, BLOB3072_LEN);
+    check_size(3072, BLOB3072_LEN, PRIV3072_LEN);
 }
 END_TEST
 
 START_TEST(test_encode_4096)
 {
-    check_size(4096, BLOB4096_LEN);
+    check_size(4096, BLOB4096_LEN, PRIV4096_LEN);
 }
 END_TEST
 
@@ -765,19 +1217,19 @@ END_TEST
 
 START_TEST(test_status_str)
 {
-    const char *s[KEYBLOB_E_OPENSSL + 1];
+    const char *s[LAST_STATUS + 1];
     int i, j;
-    for (i = KEYBLOB_OK; i <= KEYBLOB_E_OPENSSL; i++) {
+    for (i = KEYBLOB_OK; i <= LAST_STATUS; i++) {
         s[i] = keyblob_status_str((enum keyblob_status)i);
         ck_assert_ptr_nonnull(s[i]);
         ck_assert_msg(s[i][0] != '\0', "status %d: empty string", i);
         ck_assert_msg(strcmp(s[i], "unknown status") != 0, "status %d: unknown", i);
     }
-    for (i = KEYBLOB_OK; i <= KEYBLOB_E_OPENSSL; i++)
-        for (j = i + 1; j <= KEYBLOB_E_OPENSSL; j++)
+    for (i = KEYBLOB_OK; i <= LAST_STATUS; i++)
+        for (j = i + 1; j <= LAST_STATUS; j++)
             ck_assert_msg(strcmp(s[i], s[j]) != 0, "status %d and %d share \"%s\"",
                           i, j, s[i]);
-    ck_assert_str_eq(keyblob_status_str((enum keyblob_status)(KEYBLOB_E_OPENSSL + 1)),
+    ck_assert_str_eq(keyblob_status_str((enum keyblob_status)(LAST_STATUS + 1)),
                      "unknown status");
     ck_assert_str_eq(keyblob_status_str((enum keyblob_status)1000), "unknown status");
     ck_assert_str_eq(keyblob_status_str((enum keyblob_status)-1), "unknown status");
@@ -795,6 +1247,7 @@ Suite *keyblob_suite(void)
     tcase_add_test(tc, test_bits_allowed);
     tcase_add_test(tc, test_generate_bad_bits);
     tcase_add_test(tc, test_status_str);
+    tcase_add_test(tc, test_free_secret);
     suite_add_tcase(s, tc);
 
     /* One RSA-2048 key shared by the encode and parse tests. */
@@ -812,6 +1265,16 @@ Suite *keyblob_suite(void)
     tcase_add_test(tc, test_encode_rsa_pss_refused);
     tcase_add_test(tc, test_encode_rsa1024_refused);
     tcase_add_test(tc, test_encode_bad_components);
+    tcase_add_test(tc, test_private_2048_header);
+    tcase_add_test(tc, test_private_2048_fields);
+    tcase_add_test(tc, test_private_2048_matches_openssl);
+    tcase_add_test(tc, test_private_roundtrip_2048);
+    tcase_add_test(tc, test_private_not_rsa);
+    tcase_add_test(tc, test_private_rsa1024_refused);
+    tcase_add_test(tc, test_private_bad_public_half);
+    tcase_add_test(tc, test_private_public_only);
+    tcase_add_test(tc, test_private_field_widths);
+    tcase_add_test(tc, test_private_multiprime_refused);
     tcase_add_test(tc, test_parse_truncations);
     tcase_add_test(tc, test_parse_trailing);
     tcase_add_test(tc, test_parse_header_fields);

@@ -1,0 +1,164 @@
+/* See exmpls.h. */
+#include "exmpls.h"
+
+#include <sddl.h>
+#include <stdlib.h>
+
+#include "faultpoint.h"
+
+#define DATA0_MAX_BYTES (64u * 1024u)
+
+REGSAM exmpls_view(void)
+{
+    typedef BOOL (WINAPI *is_wow64_fn)(HANDLE, BOOL *);
+    is_wow64_fn is_wow64;
+    BOOL wow64 = FALSE;
+
+    /* IsWow64Process is newer than Windows 2000 (XP SP2): looked up, not
+     * imported, so the exe still loads there. */
+    is_wow64 = (is_wow64_fn)(void (*)(void))GetProcAddress(GetModuleHandleW(L"kernel32.dll"),
+                                                            "IsWow64Process");
+    if (is_wow64 && is_wow64(GetCurrentProcess(), &wow64) && wow64)
+        return KEY_WOW64_64KEY;
+    return 0;
+}
+
+static LONG open_exmpls(REGSAM access, HKEY *key)
+{
+    return RegOpenKeyExW(HKEY_LOCAL_MACHINE, EXMPLS_KEY, 0, access | exmpls_view(), key);
+}
+
+DWORD exmpls_read_data0(BYTE **data, DWORD *len, BOOL *present, BOOL *is_binary)
+{
+    DWORD type, size = 0;
+    HKEY key;
+    LONG err;
+
+    *data = NULL;
+    *len = 0;
+    *present = *is_binary = FALSE;
+    err = open_exmpls(KEY_QUERY_VALUE, &key);
+    if (err == ERROR_FILE_NOT_FOUND)
+        return ERROR_SUCCESS;
+    if (err != ERROR_SUCCESS)
+        return (DWORD)err;
+    for (;;) {
+        err = RegQueryValueExW(key, L"DATA0", NULL, &type, *data, &size);
+        if (err == ERROR_FILE_NOT_FOUND) {
+            err = ERROR_SUCCESS;
+            break;
+        }
+        if (err == ERROR_SUCCESS && *data) {
+            *present = TRUE;
+            *is_binary = type == REG_BINARY;
+            *len = size;
+            break;
+        }
+        if (err != ERROR_SUCCESS && err != ERROR_MORE_DATA)
+            break;
+        /* First pass (size only), or the value grew since: (re)allocate. */
+        free(*data);
+        *data = NULL;
+        if (size > DATA0_MAX_BYTES) {
+            *present = TRUE;
+            err = ERROR_SUCCESS;
+            break;
+        }
+        *data = malloc(size ? size : 1);
+        if (!*data) {
+            err = ERROR_NOT_ENOUGH_MEMORY;
+            break;
+        }
+    }
+    RegCloseKey(key);
+    if (err != ERROR_SUCCESS || !*present) {
+        free(*data);
+        *data = NULL;
+        *len = 0;
+    }
+    return (DWORD)err;
+}
+
+DWORD exmpls_write_data0(const BYTE *blob, DWORD len)
+{
+    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, FALSE };
+    DWORD disposition = 0;
+    HKEY key = NULL;
+    LONG err;
+
+    if (FAULT_DENY("deny-exmpls-write"))
+        return ERROR_ACCESS_DENIED;
+    if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(EXMPLS_SDDL, SDDL_REVISION_1,
+                                                              &sa.lpSecurityDescriptor, NULL))
+        return GetLastError();
+    /* The descriptor applies only if the key is created here; an existing
+     * key keeps the DACL its administrator gave it. */
+    err = RegCreateKeyExW(HKEY_LOCAL_MACHINE, EXMPLS_KEY, 0, NULL, REG_OPTION_NON_VOLATILE,
+                          KEY_SET_VALUE | WRITE_DAC | exmpls_view(), &sa, &key, &disposition);
+    /* Set again on a new key: Wine ignores the descriptor given at creation,
+     * and a key left with its inherited DACL would be readable by Users. */
+    if (err == ERROR_SUCCESS && disposition == REG_CREATED_NEW_KEY)
+        err = RegSetKeySecurity(key, DACL_SECURITY_INFORMATION, sa.lpSecurityDescriptor);
+    LocalFree(sa.lpSecurityDescriptor);
+    if (err != ERROR_SUCCESS) {
+        if (key)
+            RegCloseKey(key);
+        return (DWORD)err;
+    }
+    err = RegSetValueExW(key, L"DATA0", 0, REG_BINARY, blob, len);
+    RegCloseKey(key);
+    return (DWORD)err;
+}
+
+DWORD exmpls_delete_values(void)
+{
+    static const WCHAR *const names[] = { L"DATA1", L"DATA2", L"DATA3", L"DATA0" };
+    HKEY key;
+    LONG err;
+    size_t i;
+
+    if (FAULT_DENY("deny-exmpls-write"))
+        return ERROR_ACCESS_DENIED;
+    err = open_exmpls(KEY_SET_VALUE, &key);
+    if (err == ERROR_FILE_NOT_FOUND)
+        return ERROR_SUCCESS;
+    if (err != ERROR_SUCCESS)
+        return (DWORD)err;
+    /* The credentials first: should this stop half-way, what is left is a
+     * DATA0 without credentials, never credentials beside a new key. */
+    for (i = 0; i < ARRAYSIZE(names) && err == ERROR_SUCCESS; i++) {
+        err = RegDeleteValueW(key, names[i]);
+        if (err == ERROR_FILE_NOT_FOUND)
+            err = ERROR_SUCCESS;
+    }
+    RegCloseKey(key);
+    return (DWORD)err;
+}
+
+DWORD settings_read_key_bits(BOOL *present, BOOL *is_dword, DWORD *value)
+{
+    DWORD type, size = sizeof(*value);
+    HKEY key;
+    LONG err;
+
+    *present = *is_dword = FALSE;
+    *value = 0;
+    err = RegOpenKeyExW(HKEY_LOCAL_MACHINE, SETTINGS_KEY, 0, KEY_QUERY_VALUE | exmpls_view(), &key);
+    if (err == ERROR_FILE_NOT_FOUND)
+        return ERROR_SUCCESS;
+    if (err != ERROR_SUCCESS)
+        return (DWORD)err;
+    err = RegQueryValueExW(key, L"KeyBits", NULL, &type, (BYTE *)value, &size);
+    RegCloseKey(key);
+    if (err == ERROR_FILE_NOT_FOUND)
+        return ERROR_SUCCESS;
+    *present = TRUE;
+    if (err == ERROR_MORE_DATA) {  /* not a DWORD: present, and refused */
+        *value = 0;
+        return ERROR_SUCCESS;
+    }
+    if (err != ERROR_SUCCESS)
+        return (DWORD)err;
+    *is_dword = type == REG_DWORD && size == sizeof(*value);
+    return ERROR_SUCCESS;
+}

@@ -1,0 +1,35 @@
+/* The registry side of Publish: HKLM\SOFTWARE\Microsoft\ExMPLS, where DATA0
+ * (our public key) and DATA1..3 (credentials encrypted to it) live, and our
+ * settings key HKLM\SOFTWARE\EMPKP.  Always the 64-bit view on 64-bit
+ * Windows, where 64-bit MOM components look, even from the 32-bit build. */
+#ifndef EMPKP_EXMPLS_H
+#define EMPKP_EXMPLS_H
+
+#include <windows.h>
+
+#define EXMPLS_KEY    L"SOFTWARE\\Microsoft\\ExMPLS"
+#define SETTINGS_KEY  L"SOFTWARE\\EMPKP"
+/* ExMPLS is created with this DACL, protected from inheritance: full control
+ * for SYSTEM and Administrators, nobody else.  An existing key's DACL is
+ * never changed. */
+#define EXMPLS_SDDL   L"D:P(A;CI;KA;;;SY)(A;CI;KA;;;BA)"
+
+/* KEY_WOW64_64KEY where it means something (WOW64), else 0: Windows 2000
+ * does not know the flag. */
+REGSAM exmpls_view(void);
+
+/* DATA0 as stored: *data is malloc'd (free()) when *present; values over
+ * 64 KiB are reported present but not read (*data NULL): no key is that big. */
+DWORD exmpls_read_data0(BYTE **data, DWORD *len, BOOL *present, BOOL *is_binary);
+
+/* Writes DATA0 in one RegSetValueEx (readers see old or new, never a mix),
+ * creating ExMPLS with EXMPLS_SDDL if it does not exist. */
+DWORD exmpls_write_data0(const BYTE *blob, DWORD len);
+
+/* Deletes DATA0..DATA3; absent values and an absent key are fine. */
+DWORD exmpls_delete_values(void);
+
+/* The KeyBits setting (REG_DWORD under SETTINGS_KEY). */
+DWORD settings_read_key_bits(BOOL *present, BOOL *is_dword, DWORD *value);
+
+#endif

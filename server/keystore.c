@@ -1,0 +1,90 @@
+/* The CryptoAPI machine key set that keeps the private key; see keystore.h. */
+#include "keystore.h"
+
+#include <stdlib.h>
+
+#include "keyblob.h"
+
+static BOOL acquire(HCRYPTPROV *prov, DWORD flags)
+{
+    return CryptAcquireContextW(prov, KEYSTORE_CONTAINER, KEYSTORE_PROVIDER, KEYSTORE_PROV_TYPE,
+                                KEYSTORE_FLAGS | CRYPT_SILENT | flags);
+}
+
+/* Sorts a failure into "the key is not there or broken" (a new one may be
+ * made) and "could not look" (it must not be replaced). */
+static enum store_state classify(DWORD err)
+{
+    switch (err) {
+    case NTE_BAD_KEYSET:        /* no such container */
+    case NTE_NO_KEY:            /* container without a key exchange key */
+        return STORE_ABSENT;
+    case NTE_KEYSET_ENTRY_BAD:  /* container file damaged */
+    case NTE_BAD_KEY:
+    case NTE_BAD_KEY_STATE:
+        return STORE_CORRUPT;
+    default:                    /* access denied, provider missing, ... */
+        return STORE_ERROR;
+    }
+}
+
+enum store_state keystore_read_public(BYTE **blob, DWORD *len, DWORD *err)
+{
+    struct keyblob_public parsed;
+    HCRYPTPROV prov = 0;
+    HCRYPTKEY key = 0;
+    enum store_state state = STORE_PRESENT;
+
+    *blob = NULL;
+    *len = 0;
+    *err = ERROR_SUCCESS;
+    if (!acquire(&prov, 0)) {
+        *err = GetLastError();
+        return classify(*err);
+    }
+    if (!CryptGetUserKey(prov, KEYSTORE_KEY_SPEC, &key) ||
+        !CryptExportKey(key, 0, PUBLICKEYBLOB, 0, NULL, len)) {
+        *err = GetLastError();
+        state = classify(*err);
+    } else if (!(*blob = malloc(*len))) {
+        *err = ERROR_NOT_ENOUGH_MEMORY;
+        state = STORE_ERROR;
+    } else if (!CryptExportKey(key, 0, PUBLICKEYBLOB, 0, *blob, len)) {
+        *err = GetLastError();
+        state = classify(*err);
+    } else if (keyblob_parse_public(*blob, *len, &parsed) != KEYBLOB_OK) {
+        /* A key of a size or kind we never store: not ours to keep. */
+        *err = (DWORD)NTE_BAD_KEY;
+        state = STORE_CORRUPT;
+    }
+    if (key)
+        CryptDestroyKey(key);
+    CryptReleaseContext(prov, 0);
+    if (state != STORE_PRESENT) {
+        free(*blob);
+        *blob = NULL;
+        *len = 0;
+    }
+    return state;
+}
+
+DWORD keystore_replace(const BYTE *private_blob, DWORD len, BOOL recreate)
+{
+    HCRYPTPROV prov = 0;
+    HCRYPTKEY key = 0;
+    DWORD err = ERROR_SUCCESS;
+
+    if (recreate && !acquire(&prov, CRYPT_DELETEKEYSET) && GetLastError() != (DWORD)NTE_BAD_KEYSET)
+        return GetLastError();
+    if (!acquire(&prov, 0)) {
+        if (GetLastError() != (DWORD)NTE_BAD_KEYSET || !acquire(&prov, CRYPT_NEWKEYSET))
+            return GetLastError();
+    }
+    /* No CRYPT_EXPORTABLE: the private key never leaves the store again. */
+    if (!CryptImportKey(prov, private_blob, len, 0, 0, &key))
+        err = GetLastError();
+    else
+        CryptDestroyKey(key);
+    CryptReleaseContext(prov, 0);
+    return err;
+}

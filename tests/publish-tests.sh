@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# tests/publish-tests.sh ARCH: Publish as the careful operation of README's
+# state table, under Wine in a fresh prefix build/ARCH/wineprefix-publish:
+# idempotence, repair of DATA0, a lost key, concurrency across processes,
+# a crash at every step (the fault-point build), refused writes, the KeyBits
+# setting, the ExMPLS DACL and the event log texts.
+set -uo pipefail
+arch=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/$arch
+log=$out/test-logs/publish
+# shellcheck source=tests/lib.sh
+source "$top/tests/lib.sh"
+
+if [[ $arch == i686 && ${WINE32:-no} != yes ]]; then
+    skip "publish/$arch" "32-bit Wine (wine32:i386) is not installed: ${WINE32_WHY:-unknown reason}; NOT run"
+    exit 0
+fi
+WINE=$(wine_for "$arch")
+REG=(/usr/lib/wine/wine64 reg)
+EXE="$INSTALL_DIR\\empkp.exe"
+FAULTS='C:\empkp-tests\empkp-faults.exe'
+PROBE='C:\empkp-tests\probe.exe'
+EXMPLS='HKLM\SOFTWARE\Microsoft\ExMPLS'
+
+rm -rf "$log"; mkdir -p "$log"
+echo "== Publish state table, $arch (Wine prefix $out/wineprefix-publish)"
+if ! wine_prefix_new "$out/wineprefix-publish"; then
+    fail "publish/$arch/prefix" "wineboot failed"
+    exit 0
+fi
+trap wine_stop EXIT
+install_empkp "$out"
+wrun 120 "$log/regserver.out" "$WINE" "$EXE" /regserver ||
+    { fail "publish/$arch/regserver" "$(cat "$log/regserver.out")"; exit 0; }
+
+probe() { wrun 120 "$log/probe.out" "$WINE" "$PROBE" "$@"; tr -d '\r' <"$log/probe.out"; }
+# publish_cmd [EXE]: empkp /publish with event log tracing on; sets rc.
+publish_cmd() {
+    WINEDEBUG=-all,+eventlog wrun 300 "$log/publish.out" "$WINE" "${1:-$EXE}" /publish
+    rc=$?
+}
+reg_set()  { wrun 60 "$log/reg.out" "${REG[@]}" add "$EXMPLS" /v "$1" /t REG_BINARY /d "$2" /f /reg:64; }
+reg_del()  { wrun 60 "$log/reg.out" "${REG[@]}" delete "$EXMPLS" /v "$1" /f /reg:64; }
+reg_has()  { wrun 60 "$log/reg.out" "${REG[@]}" query "$EXMPLS" /v "$1" /reg:64; }
+creds_set() { reg_set DATA1 0101 && reg_set DATA2 0202 && reg_set DATA3 0303; }
+creds_kept() { reg_has DATA1 && reg_has DATA2 && reg_has DATA3; }
+creds_gone() { ! reg_has DATA1 && ! reg_has DATA2 && ! reg_has DATA3; }
+# consistent: DATA0 is exactly the stored key's public blob.
+consistent() {
+    local s d
+    s=$(probe store-public) d=$(probe data0)
+    [[ $s != absent && ${#s} -gt 40 && $s == "$d" ]] || { WHY="store=${s:0:24}... data0=${d:0:24}..."; return 1; }
+}
+empty_state() { probe store-delete >/dev/null; reg_del DATA0; reg_del DATA1; reg_del DATA2; reg_del DATA3; true; }
+events() { grep -c "$1" "$log/publish.out"; }
+
+# --- first Publish, then a second: nothing changes ---------------------------
+empty_state
+publish_cmd
+WHY="rc $rc: $(tr -d '\r' <"$log/publish.out")" check "publish/$arch first Publish on an empty machine: ErrID 0" test "$rc" -eq 0
+check "publish/$arch DATA0 is the stored key's public blob" consistent
+WHY="no new-key event in $(tr -d '\r' <"$log/publish.out")" check "publish/$arch first Publish logs the new key pair" \
+    grep -q 'no key was stored' "$log/publish.out"
+first=$(probe data0)
+creds_set
+wrun 120 "$log/c1.out" "$WINE" 'C:\empkp-tests\client.exe'; rc1=$?
+wrun 120 "$log/c2.out" "$WINE" 'C:\empkp-tests\client.exe'; rc2=$?
+WHY="rc $rc1/$rc2" check "publish/$arch two Publish calls through COM: ErrID 0 both" test "$rc1$rc2" = 00
+WHY="DATA0 changed" check "publish/$arch two Publish calls: DATA0 byte-identical, no new pair" test "$(probe data0)" = "$first"
+check "publish/$arch two Publish calls: DATA1..3 kept" creds_kept
+
+# --- DATA0 deleted, truncated, replaced by another key: restored --------------
+for damage in deleted truncated other-key not-binary; do
+    case $damage in
+        deleted)   reg_del DATA0 ;;
+        truncated) reg_set DATA0 "${first:0:200}" ;;
+        other-key) probe other-blob >/dev/null ;;
+        not-binary) reg_del DATA0; wrun 60 "$log/reg.out" "${REG[@]}" add "$EXMPLS" /v DATA0 /t REG_SZ /d "$first" /f /reg:64 ;;
+    esac
+    publish_cmd
+    WHY="rc $rc" check "publish/$arch DATA0 $damage: ErrID 0" test "$rc" -eq 0
+    WHY="DATA0 not restored" check "publish/$arch DATA0 $damage: restored from the stored key" test "$(probe data0)" = "$first"
+    check "publish/$arch DATA0 $damage: DATA1..3 kept" creds_kept
+    WHY="no repair event" check "publish/$arch DATA0 $damage: repair logged" \
+        grep -qE 'ReportEventW L"(missing|not the stored key)' "$log/publish.out"
+done
+
+# --- the stored key lost: a new pair, old credentials removed ------------------
+probe store-delete >/dev/null
+publish_cmd
+WHY="rc $rc" check "publish/$arch stored key removed: ErrID 0" test "$rc" -eq 0
+WHY="DATA0 unchanged" check "publish/$arch stored key removed: a new pair (DATA0 changes)" test "$(probe data0)" != "$first"
+check "publish/$arch stored key removed: DATA0 matches the new stored key" consistent
+check "publish/$arch stored key removed: DATA1..3 removed" creds_gone
+WHY="no event" check "publish/$arch stored key removed: new key pair logged" grep -q 'no key was stored' "$log/publish.out"
+
+# --- 8 processes at once from an empty state: one key pair ----------------------
+concurrent() { # $1: label, then a command per client (background)
+    local label=$1 i pids=() fails=0   # label: a file-name-safe word
+    shift
+    empty_state
+    for i in 1 2 3 4 5 6 7 8; do
+        WINEDEBUG=-all,+eventlog wrun 300 "$log/$label-$i.out" "$WINE" "$@" &
+        pids+=($!)
+    done
+    for i in "${!pids[@]}"; do wait "${pids[$i]}" || fails=$((fails + 1)); done
+    WHY="$fails of 8 failed" check "publish/$arch 8 concurrent $label: every one ErrID 0" test "$fails" -eq 0
+    check "publish/$arch 8 concurrent $label: DATA0 matches the stored key" consistent
+}
+concurrent publish-cmd "$EXE" /publish
+n=$(cat "$log"/publish-cmd-*.out | grep -c 'no key was stored')
+WHY="$n new-key events" check "publish/$arch 8 concurrent /publish: exactly one key pair generated" test "$n" -eq 1
+concurrent com-clients 'C:\empkp-tests\client.exe'
+n=$(cat "$log"/com-clients-*.out | tr -d '\r' | grep '^DATA0=' | sort -u | wc -l)
+WHY="$n distinct DATA0 values seen" check "publish/$arch 8 concurrent COM clients: all saw one and the same DATA0" test "$n" -eq 1
+
+# --- a crash at every step: the next Publish repairs ----------------------------
+for fault in new-key-generated new-key-values-deleted new-key-stored new-key-data0-written before-rewrite-data0; do
+    if [[ $fault == before-rewrite-data0 ]]; then
+        publish_cmd; reg_del DATA0; creds_set
+    else
+        empty_state; creds_set
+    fi
+    EMPKP_FAULT=$fault publish_cmd "$FAULTS"
+    WHY="exit $rc" check "publish/$arch fault $fault: the fault build died there (exit 250)" test "$rc" -eq 250
+    publish_cmd
+    WHY="rc $rc" check "publish/$arch fault $fault: next Publish ErrID 0" test "$rc" -eq 0
+    check "publish/$arch fault $fault: DATA0 matches the stored key" consistent
+    if [[ $fault == before-rewrite-data0 ]]; then
+        check "publish/$arch fault $fault: DATA1..3 kept" creds_kept
+    else
+        check "publish/$arch fault $fault: no credentials beside a new key" creds_gone
+    fi
+done
+
+# --- a refused write: documented ErrID, event, old state intact -----------------
+publish_cmd; creds_set; reg_del DATA0
+before_store=$(probe store-public)
+EMPKP_FAULT=deny-exmpls-write publish_cmd "$FAULTS"
+WHY="rc $rc" check "publish/$arch unwritable ExMPLS: ErrID 5 (ERROR_ACCESS_DENIED)" test "$rc" -eq 5
+WHY="no failure event" check "publish/$arch unwritable ExMPLS: failure logged" grep -q 'rewrite DATA0' "$log/publish.out"
+WHY="DATA0 appeared" check "publish/$arch unwritable ExMPLS: DATA0 still absent" test "$(probe data0)" = absent
+WHY="store changed" check "publish/$arch unwritable ExMPLS: stored key unchanged" test "$(probe store-public)" = "$before_store"
+check "publish/$arch unwritable ExMPLS: DATA1..3 kept" creds_kept
+
+# --- the KeyBits setting ----------------------------------------------------------
+keybits() { wrun 60 "$log/reg.out" "${REG[@]}" add 'HKLM\SOFTWARE\EMPKP' /v KeyBits /t "$1" /d "$2" /f /reg:64; }
+empty_state
+keybits REG_DWORD 1024
+publish_cmd
+WHY="rc $rc" check "publish/$arch KeyBits 1024: refused with ErrID 13" test "$rc" -eq 13
+WHY="no event" check "publish/$arch KeyBits 1024: event names the value" grep -q '1024' "$log/publish.out"
+WHY="something was written" check "publish/$arch KeyBits 1024: nothing written" test "$(probe data0)$(probe store-public)" = absentabsent
+keybits REG_SZ 2048
+publish_cmd
+WHY="rc $rc" check "publish/$arch KeyBits as REG_SZ: refused with ErrID 13" test "$rc" -eq 13
+keybits REG_DWORD 3072
+publish_cmd
+d=$(probe data0)
+WHY="rc $rc, DATA0 ${#d} hex digits" check "publish/$arch KeyBits 3072: a 3072-bit key (404-byte DATA0)" \
+    test "$rc-${#d}" = "0-808"
+wrun 60 "$log/reg.out" "${REG[@]}" delete 'HKLM\SOFTWARE\EMPKP' /f /reg:64
+
+# --- the ExMPLS DACL --------------------------------------------------------------
+wrun 60 "$log/reg.out" "${REG[@]}" delete "$EXMPLS" /f /reg:64
+empty_state
+publish_cmd
+s=$(probe sddl)
+WHY="SDDL is $s" check "publish/$arch ExMPLS created with D:P(A;CI;KA;;;SY)(A;CI;KA;;;BA)" \
+    test "$s" = 'D:P(A;CI;KA;;;SY)(A;CI;KA;;;BA)'
+probe set-sddl 'D:P(A;CI;KA;;;SY)(A;CI;KA;;;BA)(A;CI;KR;;;AU)' >/dev/null
+reg_del DATA0
+publish_cmd
+s=$(probe sddl)
+WHY="SDDL is $s" check "publish/$arch an existing DACL is left as the administrator set it" \
+    test "$s" = 'D:P(A;CI;KA;;;SY)(A;CI;KA;;;BA)(A;CI;KR;;;AU)'
+
+# --- event log: source registered, texts in the message table --------------------
+v=$(wrun 60 "$log/reg.out" "${REG[@]}" query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\EMPKP' /v EventMessageFile &&
+    tr -d '\r' <"$log/reg.out")
+WHY="$v" check "publish/$arch /regserver registers event source EMPKP with empkp.exe's messages" \
+    grep -qF 'Exchsrvr\bin\empkp.exe' <<<"$v"
+for id in 0x400003E8 0x800003E9 0xC000044C 0xC000044D; do
+    t=$(probe message "$id" "$EXE")
+    WHY="[$t]" check "publish/$arch message $id has readable text" test "${#t}" -gt 40
+done
+wrun 60 "$log/unreg.out" "$WINE" "$EXE" /unregserver
+event_source_gone() {
+    ! wrun 60 "$log/reg.out" "${REG[@]}" query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\EMPKP'
+}
+WHY="still registered" check "publish/$arch /unregserver removes the event source" event_source_gone
