@@ -336,9 +336,9 @@ $(TBIN)/empkpcred-faults.exe: $(filter-out %/credstore.o,$(TOOL_OBJS)) $(OBJ)/to
 	@mkdir -p $(@D)
 	$(CC_WIN) -municode $(WIN_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)
 # CryptoAPI-only helpers for tests/cred-tests.sh (no OpenSSL, none of our
-# code): mkstore.exe stands in for "empkp /publish" until issue 3 merges.
-$(TBIN)/mkstore.exe $(TBIN)/capicred.exe $(TBIN)/regacl.exe: $(TBIN)/%.exe: tests/e2e/%.c server/keystore.h
+# code).
+$(TBIN)/capicred.exe $(TBIN)/regacl.exe: $(TBIN)/%.exe: tests/e2e/%.c server/keystore.h
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $< -ladvapi32
-arch-tests: $(addprefix $(TBIN)/,empkpcred-faults.exe mkstore.exe capicred.exe regacl.exe)
+arch-tests: $(addprefix $(TBIN)/,empkpcred-faults.exe capicred.exe regacl.exe)
 endif

@@ -36,11 +36,9 @@ FAULTS="$T\\empkpcred-faults.exe"
 # here, so that non-ASCII arguments arrive as typed.
 export LC_ALL=C.UTF-8
 
-# STAND-IN until issue 3 merges: mkstore.exe does with CryptoAPI what
-# "empkp /publish" will do (stored key in the machine container, DATA0 its
-# public blob).  At the merge, swap this one line for
-#   publish() { wrun 120 "$log/publish.out" "$WINE" "$INSTALL_DIR\\empkp.exe" /publish; }
-publish() { wrun 120 "$log/publish.out" "$WINE" "$T\\mkstore.exe" /publish; }
+# Publish from the command line (issue 3): the stored key in the machine
+# container and DATA0 its public blob, as MOM's script would leave them.
+publish() { wrun 120 "$log/publish.out" "$WINE" "$INSTALL_DIR\\empkp.exe" /publish; }
 
 rm -rf "$log"; mkdir -p "$log"
 echo "== Credentials tool, $arch (Wine prefix $out/credprefix)"
@@ -55,8 +53,7 @@ timeout 30 wineserver -p >/dev/null 2>&1 </dev/null
 cdrive=$(drive_c)
 mkdir -p "$cdrive/Program Files/Exchsrvr/bin" "$cdrive/empkp-tests"
 cp "$out/empkp.exe" "$out/empkpcred.exe" "$cdrive/Program Files/Exchsrvr/bin/"
-cp "$tbin/empkpcred-faults.exe" "$tbin/mkstore.exe" "$tbin/capicred.exe" "$tbin/regacl.exe" \
-   "$cdrive/empkp-tests/"
+cp "$tbin/empkpcred-faults.exe" "$tbin/capicred.exe" "$tbin/regacl.exe" "$cdrive/empkp-tests/"
 
 # --- helpers -------------------------------------------------------------------
 # cred OUT INPUT ARGS...: empkpcred with standard input from the file INPUT.
@@ -126,7 +123,7 @@ refused "no ExMPLS key" 2 '9986' "$pw" set /domain:CONTOSO /user:mom-svc
 verify_is "nothing published: exit 2" 2 '9986'
 
 publish; rc=$?
-WHY="exit $rc: $(text "$log/publish.out")" check "$arch/publish (stand-in until issue 3) makes the stored key and DATA0" test "$rc" -eq 0
+WHY="exit $rc: $(text "$log/publish.out")" check "$arch/empkp /publish makes the stored key and DATA0" test "$rc" -eq 0
 verify_is "published, no credentials: exit 10 (missing)" 10 'credentials missing'
 
 # --- our tool writes, the server decrypts --------------------------------------------
