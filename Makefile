@@ -318,8 +318,8 @@ endif
 ifneq ($(ARCH),)
 TOOL_OBJS := $(addprefix $(OBJ)/tools/,empkpcred.o credargs.o credinput.o password.o \
                credstore.o credcheck.o) $(OBJ)/console.o $(OBJ)/credblob.o $(OBJ)/keyblob.o
-TOOL_HDRS := $(wildcard tools/*.h) server/keystore.h server/console.h crypto/credblob.h \
-             crypto/keyblob.h
+TOOL_HDRS := $(wildcard tools/*.h) server/keystore.h server/console.h server/publish.h \
+             crypto/credblob.h crypto/keyblob.h
 $(OBJ)/tools/%.o: tools/%.c $(TOOL_HDRS)
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -c -o $@ $<

@@ -4,6 +4,7 @@
  * `empkpcred /?`.  Decisions live in credargs.c and credinput.c (plain C),
  * the registry in credstore.c, the server-side check in credcheck.c. */
 #include <windows.h>
+#include <sddl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "keyblob.h"
 #include "keystore.h"
 #include "password.h"
+#include "publish.h"
 
 static const char *const value_what[3] = { "domain", "user name", "password" };
 
@@ -186,17 +188,60 @@ static int read_password(struct set_job *job, struct password *pw)
     return CREDEXIT_NO_PASSWORD;
 }
 
+/* Publish's machine-wide mutex (server/publish.h), held while DATA0 is
+ * checked again and DATA1..3 are written, so that no Publish on this
+ * computer replaces the key in between.  Created as Publish creates it,
+ * with the same DACL.  A Publish on another computer cannot be locked out
+ * from here: for /server the re-check of DATA0 is all there is. */
+static DWORD lock_publish(HANDLE *mutex)
+{
+    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, FALSE };
+    DWORD err = ERROR_SUCCESS;
+
+    *mutex = NULL;
+    if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(PUBLISH_MUTEX_SDDL, SDDL_REVISION_1,
+                                                              &sa.lpSecurityDescriptor, NULL))
+        return GetLastError();
+    *mutex = CreateMutexW(&sa, FALSE, PUBLISH_MUTEX);
+    if (!*mutex)
+        err = GetLastError();
+    LocalFree(sa.lpSecurityDescriptor);
+    if (err != ERROR_SUCCESS)
+        return err;
+    switch (WaitForSingleObject(*mutex, PUBLISH_WAIT_MS)) {
+    case WAIT_OBJECT_0:
+    case WAIT_ABANDONED:   /* a Publish died; we only read DATA0 */
+        return ERROR_SUCCESS;
+    case WAIT_TIMEOUT:
+        err = ERROR_TIMEOUT;
+        break;
+    default:
+        err = GetLastError();
+        break;
+    }
+    CloseHandle(*mutex);
+    *mutex = NULL;
+    return err;
+}
+
+static void unlock_publish(HANDLE mutex)
+{
+    if (mutex) {
+        ReleaseMutex(mutex);
+        CloseHandle(mutex);
+    }
+}
+
+static int write_locked(struct set_job *job, const struct keyblob_public *pub);
+
 /* Everything that can refuse, then the one write. */
 static int run_set(struct set_job *job)
 {
-    struct credstore_value again;
     struct keyblob_public pub;
     struct password pw;
     enum keyblob_status kst;
-    enum credstore_recovery rec;
-    enum credstore_after after;
-    char w[700], e[600], d[520], u[520];
-    const BYTE *values[3];
+    HANDLE lock = NULL;
+    char w[700], e[600];
     size_t n;
     LONG err;
     int rc, i, remote = job->server != NULL;
@@ -258,17 +303,30 @@ static int run_set(struct set_job *job)
     if (rc != CREDEXIT_OK)
         return rc;
 
-    /* A set that was interrupted before is finished (or dropped) first, so
-     * that a failure below rolls back to a consistent state. */
-    err = credstore_recover(job->exmpls, remote, &rec);
-    if (err != ERROR_SUCCESS) {
-        say(1, "empkpcred: an earlier interrupted set could not be recovered: %s. "
-               "Nothing was written.\n", win32_text((DWORD)err, e, sizeof(e)));
-        return err == ERROR_ACCESS_DENIED ? CREDEXIT_DENIED : CREDEXIT_FAILED;
+    if (!remote) {
+        err = (LONG)lock_publish(&lock);
+        if (err != ERROR_SUCCESS) {
+            say(1, "empkpcred: could not wait for Publish's mutex (%ls): %s. Nothing was "
+                   "written.\n", PUBLISH_MUTEX, win32_text((DWORD)err, e, sizeof(e)));
+            return err == ERROR_ACCESS_DENIED ? CREDEXIT_DENIED : CREDEXIT_FAILED;
+        }
     }
-    if (rec != CREDSTORE_NOTHING)
-        say(0, "empkpcred: an earlier interrupted set was %s first.\n",
-            rec == CREDSTORE_COMPLETED ? "completed" : "discarded");
+    rc = write_locked(job, &pub);
+    unlock_publish(lock);
+    return rc;
+}
+
+/* With Publish locked out (on this computer): check DATA0 again, finish
+ * an earlier interrupted set, write. */
+static int write_locked(struct set_job *job, const struct keyblob_public *pub)
+{
+    struct credstore_value again;
+    enum credstore_recovery rec;
+    enum credstore_after after;
+    char w[700], e[600], d[520], u[520];
+    const BYTE *values[3];
+    LONG err;
+    int i, remote = job->server != NULL;
 
     /* Publish may have replaced DATA0 while the password was typed. */
     err = credstore_read(job->exmpls, CREDSTORE_DATA0, &again);
@@ -281,6 +339,18 @@ static int run_set(struct set_job *job)
                "Nothing was written; run empkpcred set again.\n");
         return CREDEXIT_FAILED;
     }
+
+    /* A set that was interrupted before is finished (or dropped) first, so
+     * that a failure below rolls back to a consistent state. */
+    err = credstore_recover(job->exmpls, remote, &rec);
+    if (err != ERROR_SUCCESS) {
+        say(1, "empkpcred: an earlier interrupted set could not be recovered: %s. "
+               "Nothing was written.\n", win32_text((DWORD)err, e, sizeof(e)));
+        return err == ERROR_ACCESS_DENIED ? CREDEXIT_DENIED : CREDEXIT_FAILED;
+    }
+    if (rec != CREDSTORE_NOTHING)
+        say(0, "empkpcred: an earlier interrupted set was %s first.\n",
+            rec == CREDSTORE_COMPLETED ? "completed" : "discarded");
 
     for (i = 0; i < 3; i++)
         values[i] = job->cipher[i];
@@ -301,7 +371,7 @@ static int run_set(struct set_job *job)
     say(0, "empkpcred: DATA1, DATA2 and DATA3 set for %s\\%s %s (encrypted to DATA0's %lu-bit "
            "key).\nOn the Exchange server, \"empkpcred verify\" checks that they decrypt.\n",
         utf8(job->text[0], d, sizeof(d)), utf8(job->text[1], u, sizeof(u)),
-        where(job->server, w, sizeof(w)), (unsigned long)pub.bitlen);
+        where(job->server, w, sizeof(w)), (unsigned long)pub->bitlen);
     return CREDEXIT_OK;
 }
 
