@@ -326,6 +326,14 @@ $(OBJ)/tools/%.o: tools/%.c $(TOOL_HDRS)
 $(OUT)/empkpcred.exe: $(TOOL_OBJS)
 	$(CC_WIN) -municode $(WIN_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)
 arch-all: $(OUT)/empkpcred.exe
+# Fit for the user's servers like the other shipped binaries (PE_LDFLAGS,
+# VERSIONINFO; tests/pe-tests.sh checks it).  Not in $(SHIPPED): whether it
+# goes into make dist's zip and MSI is packaging's decision.
+$(OUT)/empkpcred.exe: private WIN_LDFLAGS += $(PE_LDFLAGS)
+$(OBJ)/version-cred.o: packaging/version.rc $(GEN)/version.h
+	@mkdir -p $(@D)
+	$(WINDRES) -I$(GEN) -DEMPKP_CRED -o $@ $<
+$(OUT)/empkpcred.exe: $(OBJ)/version-cred.o
 
 # Test build only: the same tool with fault points (tools/credstore.c) that
 # end the process or fail a write where EMPKPCRED_FAULT says.

@@ -3,6 +3,7 @@
  * SecureZeroMemory before it goes out of scope. */
 #include "password.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Redirected input larger than this is not one password. */
@@ -88,9 +89,7 @@ static enum password_status from_console(HANDLE in, const char *who, struct pass
     char prompt[600];
 
     pw->from_console = 1;
-    strcpy(prompt, "Password for ");
-    strncat(prompt, who, 400);
-    strcat(prompt, ": ");
+    snprintf(prompt, sizeof(prompt), "Password for %.400s: ", who);
     console_say(prompt);
     st = read_console_line(in, pw->units, &pw->n, pw);
     if (st == PASSWORD_OK) {
