@@ -34,7 +34,7 @@ extern const WCHAR *const credstore_names[3];
 
 /* Extra access bits so that a 32-bit tool on 64-bit Windows reads and
  * writes the 64-bit view, where empkp publishes (as
- * publish_registry_view() in server/publish.c).  Remote registries are
+ * exmpls_view() in server/exmpls.c).  Remote registries are
  * served by the remote machine's native registry service: no flag. */
 REGSAM credstore_view(int remote);
 
