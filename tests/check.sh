@@ -6,7 +6,10 @@
 #      (wine-tests.sh), then Publish's state table, concurrency and crash
 #      consistency (publish-tests.sh), then make dist's zip and MSI
 #      (dist-tests.sh); i686 only where 32-bit Wine is installed, else a SKIP
-#      line that says so.
+#      line that says so;
+#   4. per arch, under Wine, after publish-tests.sh: the credentials tool
+#      empkpcred.exe (cred-tests.sh, its own prefix), then load on one
+#      server (stress-tests.sh), the same i686 rule.
 # Ends with summary.sh's line "N passed, N failed[, N skipped]".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,6 +41,7 @@ fi
 for arch in x86_64 i686; do
     "$top/tests/wine-tests.sh" "$arch"
     "$top/tests/publish-tests.sh" "$arch"
+    "$top/tests/cred-tests.sh" "$arch"
     "$top/tests/stress-tests.sh" "$arch"
 done
 # make dist's zips and MSIs: contents, signing, and under Wine installing,

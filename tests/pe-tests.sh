@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/pe-tests.sh: is every shipped binary fit for the user's servers?
 # No Wine needed, so both arches run here (objdump and windres read the
-# files).  For build/ARCH/empkp.exe and empkpps.dll:
+# files).  For build/ARCH/empkp.exe, empkpps.dll and empkpcred.exe:
 #   - PE32 (i686) or PE32+ (x86_64), subsystem and OS version 5.0 (i686:
 #     Windows 2000) or 5.2 (x86_64: Windows Server 2003 x64);
 #   - DYNAMICBASE and NXCOMPAT (and HIGH_ENTROPY_VA on x86_64), with a base
@@ -140,7 +140,7 @@ declare -A WHAT=(
 for arch in i686 x86_64; do
     echo "== PE checks, $arch (no Wine needed)"
     used=''
-    for bin in empkp.exe empkpps.dll; do
+    for bin in empkp.exe empkpps.dll empkpcred.exe; do
         f=$top/build/$arch/$bin
         if [[ ! -f $f ]]; then fail "pe/$arch/$bin" "missing; run make"; continue; fi
         pe_load "$f"

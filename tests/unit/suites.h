@@ -8,5 +8,7 @@
 Suite *keyblob_suite(void);   /* test_keyblob.c: crypto/keyblob.c */
 Suite *cmdline_suite(void);   /* test_cmdline.c: server/cmdline.c */
 Suite *publish_plan_suite(void); /* test_publish_plan.c: server/publish_plan.c */
+Suite *credblob_suite(void);  /* test_credblob.c: crypto/credblob.c */
+Suite *credtool_suite(void);  /* test_credtool.c: tools/credargs.c, tools/credinput.c */
 
 #endif
