@@ -320,8 +320,9 @@ endif
 # (it prompts for the password), beside empkp.exe in build/ARCH/.
 ifneq ($(ARCH),)
 TOOL_OBJS := $(addprefix $(OBJ)/tools/,empkpcred.o credargs.o credinput.o password.o \
-               credstore.o credcheck.o) $(OBJ)/console.o $(OBJ)/credblob.o $(OBJ)/keyblob.o
-TOOL_HDRS := $(wildcard tools/*.h) server/keystore.h server/console.h server/publish.h \
+               credstore.o credcheck.o) $(OBJ)/console.o $(OBJ)/exmpls.o $(OBJ)/credblob.o \
+               $(OBJ)/keyblob.o
+TOOL_HDRS := $(wildcard tools/*.h) server/keystore.h server/console.h server/publish.h server/exmpls.h \
              crypto/credblob.h crypto/keyblob.h
 $(OBJ)/tools/%.o: tools/%.c $(TOOL_HDRS)
 	@mkdir -p $(@D)

@@ -3,6 +3,8 @@
  * Only ciphertexts and DATA0 pass through here: nothing to wipe. */
 #include "credstore.h"
 
+#include "exmpls.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -40,19 +42,9 @@ static LONG fault(const char *point)
 
 REGSAM credstore_view(int remote)
 {
-    typedef BOOL (WINAPI *is_wow64_fn)(HANDLE, BOOL *);
-    is_wow64_fn is_wow64;
-    BOOL wow64 = FALSE;
-
-    if (remote)
-        return 0;
-    /* KEY_WOW64_64KEY is unknown to Windows 2000, and IsWow64Process is
-     * newer than it: looked up, and the flag used only under WOW64. */
-    is_wow64 = (is_wow64_fn)(void (*)(void))GetProcAddress(GetModuleHandleW(L"kernel32.dll"),
-                                                            "IsWow64Process");
-    if (is_wow64 && is_wow64(GetCurrentProcess(), &wow64) && wow64)
-        return KEY_WOW64_64KEY;
-    return 0;
+    /* A remote registry is served by that machine's native registry
+     * service: no view flag. */
+    return remote ? 0 : exmpls_view();
 }
 
 LONG credstore_connect(const WCHAR *server, HKEY *root)

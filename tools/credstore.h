@@ -25,7 +25,9 @@
 
 #include <windows.h>
 
-#define CREDSTORE_KEY      L"SOFTWARE\\Microsoft\\ExMPLS"
+#include "exmpls.h"
+
+#define CREDSTORE_KEY      EXMPLS_KEY
 #define CREDSTORE_DATA0    L"DATA0"
 #define CREDSTORE_JOURNAL  L"PendingCredentials"
 
@@ -33,9 +35,8 @@
 extern const WCHAR *const credstore_names[3];
 
 /* Extra access bits so that a 32-bit tool on 64-bit Windows reads and
- * writes the 64-bit view, where empkp publishes (as
- * exmpls_view() in server/exmpls.c).  Remote registries are
- * served by the remote machine's native registry service: no flag. */
+ * writes the 64-bit view, where empkp publishes: exmpls_view() of
+ * server/exmpls.c locally, nothing for a remote registry. */
 REGSAM credstore_view(int remote);
 
 /* HKEY_LOCAL_MACHINE of this computer (server NULL or empty) or of
