@@ -18,7 +18,8 @@ WARN    := -Wall -Wextra -Werror
 
 # The plain-C logic (no Windows headers) that the unit tests reach, natively
 # under the sanitizers and cross-built under Wine.
-LOGIC_SRCS := server/cmdline.c server/publish_plan.c crypto/keyblob.c
+LOGIC_SRCS := server/cmdline.c server/publish_plan.c crypto/keyblob.c \
+              server/identity.c server/localserver.c
 
 # --- Dependencies -------------------------------------------------------
 # deps/setup.sh installs Debian packages and cross-builds OpenSSL and Check
@@ -76,7 +77,8 @@ $(GEN)/messages.h:  $(GEN)/messages.rc
 
 # Our sources.
 SERVER_NAMES := main cmdline console lifetime factory publisher typelib publish \
-                publish_plan exmpls keystore eventlog register
+                publish_plan exmpls keystore eventlog register \
+                identity self localserver
 OTHER_OBJS   := $(addprefix $(OBJ)/,keyblob.o empkp_i.o empkp_res.o messages_res.o)
 SERVER_OBJS  := $(SERVER_NAMES:%=$(OBJ)/%.o) $(OTHER_OBJS)
 SERVER_HDRS  := $(GEN)/empkp.h $(GEN)/messages.h $(wildcard server/*.h crypto/*.h)
