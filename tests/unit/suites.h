@@ -9,5 +9,6 @@ Suite *keyblob_suite(void);   /* test_keyblob.c: crypto/keyblob.c */
 Suite *cmdline_suite(void);   /* test_cmdline.c: server/cmdline.c */
 Suite *publish_plan_suite(void); /* test_publish_plan.c: server/publish_plan.c */
 Suite *identity_suite(void);  /* test_identity.c: server/identity.c, server/localserver.c */
+Suite *pe_check_suite(void);  /* test_pe_check.c: server/pe_check.c */
 
 #endif
