@@ -19,7 +19,8 @@ WARN    := -Wall -Wextra -Werror
 # The plain-C logic (no Windows headers) that the unit tests reach, natively
 # under the sanitizers and cross-built under Wine.
 LOGIC_SRCS := server/cmdline.c server/publish_plan.c crypto/keyblob.c \
-              server/identity.c server/localserver.c server/pe_check.c
+              server/identity.c server/localserver.c server/pe_check.c \
+              server/diagnose_logic.c server/diagnose_report.c
 
 # --- Dependencies -------------------------------------------------------
 # deps/setup.sh installs Debian packages and cross-builds OpenSSL and Check
