@@ -7,16 +7,6 @@
 
 #include "keyblob.h"
 
-/* The KB's ways out, shared by several checks. */
-#define REMEDY_PUBLISH \
-    "the \"Exchange - Publish ExMP Data\" script writes it when Publish() succeeds (MOM rules " \
-    "\"Daily Agent Mailbox data generation\" and \"Publish data for Agent Mailbox " \
-    "impersonation\"); /diagnose /fix publishes now"
-#define REMEDY_CREDENTIALS \
-    "once event 9986 is logged, store the mailbox access account with the Exchange Management " \
-    "Pack Configuration Wizard or the ExchangeMOMSetCredentialUtility utility"
-#define REMEDY_ADMIN "run /diagnose as an administrator (or SYSTEM, as MOM's agent runs it)"
-
 static const struct {
     const char *name, *id;
     enum diag_verdict fail_verdict;
@@ -181,23 +171,23 @@ enum diag_status diag_check_data0(struct diag_result *results, int present, int 
         bits = &scratch;
     *bits = 0;
     if (!present) {
-        diag_set(results, DIAG_DATA0, DIAG_FAIL, REMEDY_PUBLISH,
+        diag_set(results, DIAG_DATA0, DIAG_FAIL, DIAG_REMEDY_PUBLISH,
                  "HKLM\\SOFTWARE\\Microsoft\\ExMPLS has no DATA0 value (the public key BLOB)");
     } else if (!data0) {
-        diag_set(results, DIAG_DATA0, DIAG_FAIL, REMEDY_PUBLISH,
+        diag_set(results, DIAG_DATA0, DIAG_FAIL, DIAG_REMEDY_PUBLISH,
                  "DATA0 is larger than 64 KiB: not a public key BLOB");
     } else if (!is_binary) {
-        diag_set(results, DIAG_DATA0, DIAG_FAIL, REMEDY_PUBLISH,
-                 "DATA0 is not REG_BINARY (%zu bytes): not a public key BLOB", len);
+        diag_set(results, DIAG_DATA0, DIAG_FAIL, DIAG_REMEDY_PUBLISH,
+                 "DATA0 is not REG_BINARY (%lu bytes): not a public key BLOB", (unsigned long)len);
     } else if ((st = keyblob_parse_public(data0, len, &parsed)) != KEYBLOB_OK) {
-        diag_set(results, DIAG_DATA0, DIAG_FAIL, REMEDY_PUBLISH,
-                 "DATA0 (%zu bytes) is not a well-formed PUBLICKEYBLOB: %s", len,
+        diag_set(results, DIAG_DATA0, DIAG_FAIL, DIAG_REMEDY_PUBLISH,
+                 "DATA0 (%lu bytes) is not a well-formed PUBLICKEYBLOB: %s", (unsigned long)len,
                  keyblob_status_str(st));
     } else {
         *bits = parsed.bitlen;
         diag_set(results, DIAG_DATA0, DIAG_PASS, NULL,
-                 "a PUBLICKEYBLOB of an RSA-%u key (exponent %u), %zu bytes",
-                 (unsigned)parsed.bitlen, (unsigned)parsed.pubexp, len);
+                 "a PUBLICKEYBLOB of an RSA-%u key (exponent %u), %lu bytes",
+                 (unsigned)parsed.bitlen, (unsigned)parsed.pubexp, (unsigned long)len);
     }
     return results ? results[DIAG_DATA0].status : DIAG_FAIL;
 }
@@ -229,7 +219,7 @@ enum diag_status diag_check_stored_key(struct diag_result *results, enum store_s
             diag_set(results, DIAG_STORED_KEY, DIAG_FAIL,
                      "Publish() rewrites DATA0 from the stored key (the script, or /diagnose "
                      "/fix); credentials stored since DATA0 changed must then be set again: "
-                     REMEDY_CREDENTIALS,
+                     DIAG_REMEDY_CREDENTIALS,
                      "the machine key set \"%s\" holds an RSA-%u key, but DATA0 is another "
                      "key's: what is encrypted to DATA0 cannot be decrypted here", container, bits);
         break;
@@ -237,7 +227,7 @@ enum diag_status diag_check_stored_key(struct diag_result *results, enum store_s
     case STORE_CORRUPT:
         diag_set(results, DIAG_STORED_KEY, DIAG_FAIL,
                  "Publish() makes a new key pair and removes DATA1..3 (the script, or "
-                 "/diagnose /fix); then " REMEDY_CREDENTIALS,
+                 "/diagnose /fix); then " DIAG_REMEDY_CREDENTIALS,
                  "the machine key set \"%s\" %s (error 0x%08lX): nothing here can decrypt what "
                  "is encrypted to DATA0", container,
                  store == STORE_ABSENT ? "holds no key" : "holds a key that cannot be used",
@@ -245,7 +235,7 @@ enum diag_status diag_check_stored_key(struct diag_result *results, enum store_s
         break;
     case STORE_ERROR:
     default:
-        diag_set(results, DIAG_STORED_KEY, DIAG_FAIL, REMEDY_ADMIN,
+        diag_set(results, DIAG_STORED_KEY, DIAG_FAIL, DIAG_REMEDY_ADMIN,
                  "the machine key set \"%s\" could not be opened (error 0x%08lX)", container,
                  store_err);
         break;
@@ -268,17 +258,17 @@ enum diag_status diag_check_credentials(struct diag_result *results, int exmpls_
         }
     }
     if (!exmpls_present)
-        diag_set(results, DIAG_CREDENTIALS, DIAG_WARN, REMEDY_CREDENTIALS,
+        diag_set(results, DIAG_CREDENTIALS, DIAG_WARN, DIAG_REMEDY_CREDENTIALS,
                  "not set (no ExMPLS key)");
     else if (n == 3)
         diag_set(results, DIAG_CREDENTIALS, DIAG_PASS, NULL,
                  "DATA1, DATA2 and DATA3 present (%lu, %lu and %lu bytes; contents not shown)",
                  size[0], size[1], size[2]);
     else if (n == 0)
-        diag_set(results, DIAG_CREDENTIALS, DIAG_WARN, REMEDY_CREDENTIALS,
+        diag_set(results, DIAG_CREDENTIALS, DIAG_WARN, DIAG_REMEDY_CREDENTIALS,
                  "the mailbox access account is not stored (no DATA1, DATA2, DATA3)");
     else
-        diag_set(results, DIAG_CREDENTIALS, DIAG_WARN, REMEDY_CREDENTIALS,
+        diag_set(results, DIAG_CREDENTIALS, DIAG_WARN, DIAG_REMEDY_CREDENTIALS,
                  "incomplete: %s missing", missing);
     return results ? results[DIAG_CREDENTIALS].status : DIAG_WARN;
 }
@@ -319,7 +309,7 @@ void diag_errid_text(long errid, char *meaning, size_t meaning_size,
         snprintf(meaning, meaning_size, "%s", m);
     } else if ((code & 0xFFFF0000ul) == 0x80090000ul) {
         snprintf(meaning, meaning_size, "the CryptoAPI key store refused (0x%08lX)", code);
-        r = REMEDY_ADMIN "; the machine key set must be readable by the script's account";
+        r = DIAG_REMEDY_ADMIN "; the machine key set must be readable by the script's account";
     } else {
         snprintf(meaning, meaning_size, "error %ld (0x%08lX)", errid, code);
     }

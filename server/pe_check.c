@@ -28,6 +28,19 @@ static uint32_t rd32(const unsigned char *p)
     return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
+/* Decimal text of a 64-bit number: msvcrt on Windows 2000 knows no %llu. */
+static const char *u64_text(uint64_t v, char out[24])
+{
+    char *p = out + 23;
+
+    *p = 0;
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return p;
+}
+
 static int is_upper(unsigned char c)
 {
     return c >= 'A' && c <= 'Z';
@@ -232,6 +245,7 @@ void pe_describe(enum pe_status st, const struct pe_info *info, const struct pe_
 {
     static const struct pe_info none;
     const char *kind;
+    char needed[24], have[24];
 
     if (!out || !size)
         return;
@@ -251,9 +265,9 @@ void pe_describe(enum pe_status st, const struct pe_info *info, const struct pe_
         snprintf(out, size, "not a program: it does not start with \"MZ\" (a text or data file)");
         break;
     case PE_E_TRUNCATED:
-        snprintf(out, size, "truncated: its headers and sections need %llu bytes, the file has %llu "
-                 "(an interrupted copy)", (unsigned long long)info->needed,
-                 (unsigned long long)info->file_size);
+        snprintf(out, size, "truncated: its headers and sections need %s bytes, the file has %s "
+                 "(an interrupted copy)", u64_text(info->needed, needed),
+                 u64_text(info->file_size, have));
         break;
     case PE_E_NOT_PE:
         if (!strcmp(info->signature, "NE"))
