@@ -79,7 +79,8 @@ $(GEN)/messages.h:  $(GEN)/messages.rc
 # Our sources.
 SERVER_NAMES := main cmdline console lifetime factory publisher typelib publish \
                 publish_plan exmpls keystore eventlog register \
-                identity self localserver
+                identity self localserver pe_check diagnose diagnose_logic \
+                diagnose_report diagnose_com diagnose_key diagnose_reg
 OTHER_OBJS   := $(addprefix $(OBJ)/,keyblob.o empkp_i.o empkp_res.o messages_res.o)
 SERVER_OBJS  := $(SERVER_NAMES:%=$(OBJ)/%.o) $(OTHER_OBJS)
 SERVER_HDRS  := $(GEN)/empkp.h $(GEN)/messages.h $(wildcard server/*.h crypto/*.h)
@@ -115,7 +116,7 @@ $(OBJ)/ps/%.o: $(GEN)/%.c $(GEN)/empkp.h
 	    -include proxystub/iunknown_proxy.h -c -o $@ $<
 
 # empkp.exe: GUI subsystem, so COM starting it opens no console window.
-SERVER_LIBS := $(CRYPTO_LIBS) -lole32 -loleaut32 -luuid
+SERVER_LIBS := $(CRYPTO_LIBS) -lole32 -loleaut32 -luuid -lshell32
 $(OUT)/empkp.exe: $(SERVER_OBJS)
 	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $^ $(SERVER_LIBS)
 
@@ -152,11 +153,16 @@ $(TBIN)/msgbox-text.exe: tests/e2e/msgbox-text.c
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $^ -luser32
 
+$(TBIN)/exitcode.exe: tests/e2e/exitcode.c
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^
+
 $(TBIN)/empkp-faults.exe: $(SERVER_NAMES:%=$(OBJ)/faults/%.o) $(OTHER_OBJS)
 	@mkdir -p $(@D)
 	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $^ $(SERVER_LIBS)
 
 arch-tests: $(addprefix $(TBIN)/,unit.exe client.exe importkey.exe msgbox-text.exe empkp-faults.exe probe.exe)
+arch-tests: $(TBIN)/exitcode.exe
 
 endif
 

@@ -21,6 +21,16 @@
 
 enum diag_status { DIAG_PASS, DIAG_WARN, DIAG_FAIL };
 
+/* The KB's ways out, shared by several checks. */
+#define DIAG_REMEDY_PUBLISH \
+    "the \"Exchange - Publish ExMP Data\" script writes it when Publish() succeeds (MOM rules " \
+    "\"Daily Agent Mailbox data generation\" and \"Publish data for Agent Mailbox " \
+    "impersonation\"); /diagnose /fix publishes now"
+#define DIAG_REMEDY_CREDENTIALS \
+    "once event 9986 is logged, store the mailbox access account with the Exchange Management " \
+    "Pack Configuration Wizard or the ExchangeMOMSetCredentialUtility utility"
+#define DIAG_REMEDY_ADMIN "run /diagnose as an administrator (or SYSTEM, as MOM's agent runs it)"
+
 /* In the order they run and print (the order of the issue and the KB). */
 enum diag_check {
     DIAG_EXMPLS,        /* HKLM\SOFTWARE\Microsoft\ExMPLS present */
