@@ -3,7 +3,8 @@
 #   1. native unit tests under ASan/UBSan;
 #   2. per arch, under Wine: cross-built unit tests and end to end
 #      (wine-tests.sh), then Publish's state table, concurrency and crash
-#      consistency (publish-tests.sh); i686 only where 32-bit Wine is
+#      consistency (publish-tests.sh), then /diagnose and the ExchKP
+#      identity (diagnose-tests.sh); i686 only where 32-bit Wine is
 #      installed, else a SKIP line that says so.
 # Ends with summary.sh's line "N passed, N failed[, N skipped]".
 set -uo pipefail
@@ -33,6 +34,7 @@ fi
 for arch in x86_64 i686; do
     "$top/tests/wine-tests.sh" "$arch"
     "$top/tests/publish-tests.sh" "$arch"
+    "$top/tests/diagnose-tests.sh" "$arch"
 done
 xvfb_stop
 
