@@ -3,6 +3,7 @@
 #   make            build both arches: build/x86_64/ and build/i686/
 #   make check      every test; ends with one line "N passed, N failed[, N skipped]"
 #   make demo       the whole job under Wine: register, the KB's script, DATA0
+#   make dist       per-arch zip and MSI in build/dist/ (SIGN_CERT=, SIGN_KEY= to sign)
 #   make clean      remove build/ (the dependency cache outside the tree stays)
 #
 # The file reads top to bottom: settings, dependencies, then the per-arch
@@ -21,6 +22,19 @@ WARN    := -Wall -Wextra -Werror
 LOGIC_SRCS := server/cmdline.c server/publish_plan.c crypto/keyblob.c \
               server/identity.c server/localserver.c server/pe_check.c \
               server/diagnose_logic.c server/diagnose_report.c
+
+# --- Product identity (issue 6) -------------------------------------------
+# The one place for the version: the VERSIONINFO resource in every shipped
+# binary, the zip and MSI names, the MSI's ProductVersion.  MAJOR.MINOR.PATCH
+# in numbers only: VERSIONINFO and MSI both want numbers.  No double quotes in
+# PRODUCT or COMPANY (they become C strings in the resource).
+VERSION := 1.0.0
+PRODUCT := empkp
+COMPANY := empkp project
+# The tests compare what Windows reads back from the binaries with these.
+export EMPKP_VERSION := $(VERSION)
+export EMPKP_PRODUCT := $(PRODUCT)
+export EMPKP_COMPANY := $(COMPANY)
 
 # --- Dependencies -------------------------------------------------------
 # deps/setup.sh installs Debian packages and cross-builds OpenSSL and Check
@@ -146,6 +160,9 @@ $(TBIN)/client.exe: tests/e2e/client.c $(OBJ)/empkp_i.o
 $(TBIN)/importkey.exe: tests/e2e/importkey.c
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ -ladvapi32
+$(TBIN)/stress.exe: tests/e2e/stress.c $(OBJ)/empkp_i.o
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ -lole32 -luuid
 $(TBIN)/probe.exe: tests/e2e/probe.c server/keystore.h
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $< -ladvapi32
@@ -161,8 +178,102 @@ $(TBIN)/empkp-faults.exe: $(SERVER_NAMES:%=$(OBJ)/faults/%.o) $(OTHER_OBJS)
 	@mkdir -p $(@D)
 	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $^ $(SERVER_LIBS)
 
-arch-tests: $(addprefix $(TBIN)/,unit.exe client.exe importkey.exe msgbox-text.exe empkp-faults.exe probe.exe)
+arch-tests: $(addprefix $(TBIN)/,unit.exe client.exe importkey.exe msgbox-text.exe empkp-faults.exe probe.exe stress.exe)
 arch-tests: $(TBIN)/exitcode.exe
+
+# --- Fit for the user's servers (issue 6) ---------------------------------
+# The shipped binaries, and what every one of them must be (tests/pe-tests.sh
+# checks each point on the linked files).
+SHIPPED := $(OUT)/empkp.exe $(OUT)/empkpps.dll
+comma   := ,
+# Oldest Windows each build must load on: i686 is what Exchange 2000/2003
+# admins deploy, on Windows 2000 Server (5.0) and Server 2003; x86_64 starts
+# at Windows Server 2003 x64 (5.2).  The loader refuses an image whose
+# subsystem version is newer than the OS, with the KB's very message "is not
+# a valid Win32 application".
+PE_WINVER  := $(if $(filter i686,$(ARCH)),5 0,5 2)
+PE_VERFLAGS = --major-$(1)-version,$(word 1,$(PE_WINVER)),--minor-$(1)-version,$(word 2,$(PE_WINVER))
+# ASLR (DYNAMICBASE, with the relocation table it needs: older ld dropped
+# .reloc from executables unless told), DEP (NXCOMPAT), 64-bit ASLR entropy
+# on x86_64; -s: no debug sections in what we ship.
+PE_LDFLAGS := -s -Wl,$(call PE_VERFLAGS,subsystem),$(call PE_VERFLAGS,os) \
+              -Wl,--dynamicbase,--nxcompat,--enable-reloc-section \
+              $(if $(filter x86_64,$(ARCH)),-Wl$(comma)--high-entropy-va)
+$(SHIPPED): private WIN_LDFLAGS += $(PE_LDFLAGS)
+
+# VERSIONINFO: packaging/version.rc, compiled once per binary, with the
+# values above.  version.h is rewritten only when they change (also when
+# given on the command line), so a version change relinks and nothing else.
+$(GEN)/version.h: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '/* Written by the Makefile from VERSION, PRODUCT, COMPANY. */' \
+	    '#define EMPKP_VER_COMMA $(subst .,$(comma),$(VERSION)),0' \
+	    '#define EMPKP_VER_STR "$(VERSION)"' \
+	    '#define EMPKP_PRODUCT_STR "$(PRODUCT)"' \
+	    '#define EMPKP_COMPANY_STR "$(COMPANY)"' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+.PHONY: FORCE
+FORCE:
+$(OBJ)/version-exe.o: packaging/version.rc $(GEN)/version.h
+	@mkdir -p $(@D)
+	$(WINDRES) -I$(GEN) -DEMPKP_EXE -o $@ $<
+$(OBJ)/version-ps.o: packaging/version.rc $(GEN)/version.h
+	@mkdir -p $(@D)
+	$(WINDRES) -I$(GEN) -DEMPKP_PS -o $@ $<
+# Extra prerequisites land in the existing link lines' $^.
+$(OUT)/empkp.exe: $(OBJ)/version-exe.o
+$(OUT)/empkpps.dll: $(OBJ)/version-ps.o
+
+# Test programs for tests/pe-tests.sh and tests/dist-tests.sh: verinfo.exe
+# reads the version resource back as Windows does; badpe.exe is unfit on
+# purpose (see tests/pe/badpe.c), linked with everything switched off.
+$(TBIN)/verinfo.exe: tests/pe/verinfo.c
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $^ -lversion
+$(TBIN)/badpe.exe: tests/pe/badpe.c
+	@mkdir -p $(@D)
+	$(CC_WIN) -O2 -g -o $@ $^ -Wl,--disable-dynamicbase,--disable-nxcompat \
+	    -Wl,--disable-reloc-section,--major-subsystem-version,6,--major-os-version,6 \
+	    $(if $(filter x86_64,$(ARCH)),-Wl$(comma)--disable-high-entropy-va)
+arch-tests: $(TBIN)/verinfo.exe $(TBIN)/badpe.exe
+
+# --- Distribution: make dist (issue 6) ------------------------------------
+# Per arch, build/dist/empkp-VERSION-ARCH.zip (binaries, install.cmd,
+# uninstall.cmd, README.txt, LICENSE.txt, THIRD-PARTY.txt, SHA256SUMS) and
+# build/dist/empkp-VERSION-ARCH.msi (packaging/empkp.wxs, wixl).  With
+# SIGN_CERT=cert.pem SIGN_KEY=key.pem the binaries and the MSI are
+# Authenticode-signed (packaging/sign.sh); build/ARCH/ keeps the unsigned
+# ones.  The staging folder is remade every time: signing depends on
+# variables, not files.
+DIST      := $(BUILD)/dist
+DIST_NAME := empkp-$(VERSION)-$(ARCH)
+STAGE     := $(DIST)/$(DIST_NAME)
+MSI_ARCH  := $(if $(filter x86_64,$(ARCH)),x64,x86)
+SIGN       = $(if $(SIGN_CERT),packaging/sign.sh $(SIGN_CERT) $(SIGN_KEY) $(1))
+# Text for Windows: CRLF line ends (cmd.exe needs them for labels; Notepad
+# before Windows 10 shows LF files as one line).
+CRLF       = sed 's/\r*$$/\r/'
+DIST_DOCS := packaging/install.cmd packaging/uninstall.cmd README.md LICENSE \
+             packaging/THIRD-PARTY.txt packaging/empkp.wxs
+
+.PHONY: arch-dist
+arch-dist: $(SHIPPED) $(DIST_DOCS)
+	$(if $(SIGN_CERT),$(if $(SIGN_KEY),,$(error SIGN_CERT needs SIGN_KEY, the certificate's private key)))
+	rm -rf $(STAGE) $(STAGE).zip $(STAGE).msi
+	mkdir -p $(STAGE)
+	cp $(SHIPPED) $(STAGE)/
+	$(call SIGN,$(STAGE)/empkp.exe $(STAGE)/empkpps.dll)
+	$(CRLF) packaging/install.cmd >$(STAGE)/install.cmd
+	$(CRLF) packaging/uninstall.cmd >$(STAGE)/uninstall.cmd
+	$(CRLF) README.md >$(STAGE)/README.txt
+	$(CRLF) LICENSE >$(STAGE)/LICENSE.txt
+	cat packaging/THIRD-PARTY.txt /usr/share/common-licenses/Apache-2.0 | $(CRLF) >$(STAGE)/THIRD-PARTY.txt
+	cd $(STAGE) && sha256sum empkp.exe empkpps.dll install.cmd uninstall.cmd README.txt \
+	    LICENSE.txt THIRD-PARTY.txt >SHA256SUMS
+	cd $(DIST) && zip -qrX $(DIST_NAME).zip $(DIST_NAME)
+	cd $(STAGE) && wixl -a $(MSI_ARCH) -D Arch=$(MSI_ARCH) -D Version=$(VERSION) \
+	    -D Company="$(COMPANY)" -o ../$(DIST_NAME).msi $(CURDIR)/packaging/empkp.wxs
+	$(call SIGN,$(STAGE).msi)
 
 endif
 
@@ -187,5 +298,67 @@ demo: all
 	WINE32=$(WINE32) WINE32_WHY="$(WINE32_WHY)" tests/demo.sh
 endif
 
+# --- Distribution and its tests, top level (issue 6) ----------------------
+ifeq ($(ARCH),)
+.PHONY: dist
+dist: all
+	@for a in $(ARCHES); do $(MAKE) --no-print-directory ARCH=$$a arch-dist || exit 1; done
+	cd $(BUILD)/dist && sha256sum *.zip *.msi >SHA256SUMS
+# make check tests the zips and MSIs too (tests/pe-tests.sh, tests/dist-tests.sh).
+check: dist
+endif
+
 clean:
 	rm -rf $(BUILD)
+
+# --- Credentials: crypto/credblob.c and the tool tools/empkpcred.exe -------
+# Issue 4, kept in one block so that it merges beside other work on this
+# file.  credblob.c (plain C, like keyblob.c) joins both unit-test builds.
+NATIVE_CFLAGS += -Itools
+$(BUILD)/native/unit: crypto/credblob.c crypto/credblob.h tools/credargs.c tools/credargs.h \
+                      tools/credinput.c tools/credinput.h
+
+ifneq ($(ARCH),)
+WIN_CPPFLAGS += -Itools
+UNIT_SRCS += crypto/credblob.c tools/credargs.c tools/credinput.c
+$(TBIN)/unit.exe: crypto/credblob.c crypto/credblob.h tools/credargs.c tools/credargs.h \
+                  tools/credinput.c tools/credinput.h
+endif
+
+# empkpcred.exe: the administrator's credentials tool, a console program
+# (it prompts for the password), beside empkp.exe in build/ARCH/.
+ifneq ($(ARCH),)
+TOOL_OBJS := $(addprefix $(OBJ)/tools/,empkpcred.o credargs.o credinput.o password.o \
+               credstore.o credcheck.o) $(OBJ)/console.o $(OBJ)/credblob.o $(OBJ)/keyblob.o
+TOOL_HDRS := $(wildcard tools/*.h) server/keystore.h server/console.h server/publish.h \
+             crypto/credblob.h crypto/keyblob.h
+$(OBJ)/tools/%.o: tools/%.c $(TOOL_HDRS)
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -c -o $@ $<
+$(OUT)/empkpcred.exe: $(TOOL_OBJS)
+	$(CC_WIN) -municode $(WIN_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)
+arch-all: $(OUT)/empkpcred.exe
+# Fit for the user's servers like the other shipped binaries (PE_LDFLAGS,
+# VERSIONINFO; tests/pe-tests.sh checks it).  Not in $(SHIPPED): whether it
+# goes into make dist's zip and MSI is packaging's decision.
+$(OUT)/empkpcred.exe: private WIN_LDFLAGS += $(PE_LDFLAGS)
+$(OBJ)/version-cred.o: packaging/version.rc $(GEN)/version.h
+	@mkdir -p $(@D)
+	$(WINDRES) -I$(GEN) -DEMPKP_CRED -o $@ $<
+$(OUT)/empkpcred.exe: $(OBJ)/version-cred.o
+
+# Test build only: the same tool with fault points (tools/credstore.c) that
+# end the process or fail a write where EMPKPCRED_FAULT says.
+$(OBJ)/tools/credstore-faults.o: tools/credstore.c $(TOOL_HDRS)
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -DCREDSTORE_FAULTS -c -o $@ $<
+$(TBIN)/empkpcred-faults.exe: $(filter-out %/credstore.o,$(TOOL_OBJS)) $(OBJ)/tools/credstore-faults.o
+	@mkdir -p $(@D)
+	$(CC_WIN) -municode $(WIN_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)
+# CryptoAPI-only helpers for tests/cred-tests.sh (no OpenSSL, none of our
+# code).
+$(TBIN)/capicred.exe $(TBIN)/regacl.exe: $(TBIN)/%.exe: tests/e2e/%.c server/keystore.h
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $< -ladvapi32
+arch-tests: $(addprefix $(TBIN)/,empkpcred-faults.exe capicred.exe regacl.exe)
+endif

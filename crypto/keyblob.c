@@ -192,6 +192,22 @@ done:
     return st;
 }
 
+/* The common start of both encoders: no output until success, and the
+ * arguments checked. */
+static enum keyblob_status start_encode(const EVP_PKEY *key, unsigned char **out,
+                                        size_t *out_len)
+{
+    if (out != NULL)
+        *out = NULL;
+    if (out_len != NULL)
+        *out_len = 0;
+    if (key == NULL || !EVP_PKEY_is_a(key, "RSA"))
+        return KEYBLOB_E_NOT_RSA;
+    if (out == NULL || out_len == NULL)
+        return KEYBLOB_E_NOMEM;   /* nowhere to put the result */
+    return KEYBLOB_OK;
+}
+
 enum keyblob_status keyblob_encode_public(const EVP_PKEY *key,
                                           unsigned char **out, size_t *out_len)
 {
@@ -202,15 +218,9 @@ enum keyblob_status keyblob_encode_public(const EVP_PKEY *key,
     size_t mod_len, total;
     uint32_t e32 = 0;
 
-    if (out != NULL)
-        *out = NULL;
-    if (out_len != NULL)
-        *out_len = 0;
-    if (key == NULL || !EVP_PKEY_is_a(key, "RSA"))
-        return KEYBLOB_E_NOT_RSA;
-    if (out == NULL || out_len == NULL)
-        return KEYBLOB_E_NOMEM;   /* nowhere to put the result */
-
+    st = start_encode(key, out, out_len);
+    if (st != KEYBLOB_OK)
+        return st;
     st = get_public(key, &n, &nbits, &e32);
     if (st != KEYBLOB_OK)
         goto done;
@@ -274,15 +284,9 @@ enum keyblob_status keyblob_encode_private(const EVP_PKEY *key,
     size_t half, total = 0, off, i;
     uint32_t e32 = 0;
 
-    if (out != NULL)
-        *out = NULL;
-    if (out_len != NULL)
-        *out_len = 0;
-    if (key == NULL || !EVP_PKEY_is_a(key, "RSA"))
-        return KEYBLOB_E_NOT_RSA;
-    if (out == NULL || out_len == NULL)
-        return KEYBLOB_E_NOMEM;   /* nowhere to put the result */
-
+    st = start_encode(key, out, out_len);
+    if (st != KEYBLOB_OK)
+        return st;
     st = get_public(key, &n, &nbits, &e32);
     if (st != KEYBLOB_OK)
         goto done;

@@ -17,7 +17,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cache=${EMPKP_CACHE:-/var/cache/empkp}
 triplets=(x86_64-w64-mingw32 i686-w64-mingw32)
 pkgs=(mingw-w64 mingw-w64-tools libwine-dev wine wine64 check libssl-dev pkg-config
-      cmake make perl xvfb xdotool imagemagick msitools osslsigncode clang dpkg-dev)
+      cmake make perl xvfb xdotool imagemagick msitools osslsigncode clang dpkg-dev
+      wixl zip unzip)
 
 export DEBIAN_FRONTEND=noninteractive
 # Wait for an apt/dpkg run that is already going on instead of failing at once.

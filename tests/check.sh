@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # tests/check.sh: every test (run by "make check" after the build).
 #   1. native unit tests under ASan/UBSan;
-#   2. per arch, under Wine: cross-built unit tests and end to end
+#   2. the shipped binaries' PE checks and imports allowlist (pe-tests.sh);
+#   3. per arch, under Wine: cross-built unit tests and end to end
 #      (wine-tests.sh), then Publish's state table, concurrency and crash
-#      consistency (publish-tests.sh), then /diagnose and the ExchKP
-#      identity (diagnose-tests.sh); i686 only where 32-bit Wine is
-#      installed, else a SKIP line that says so.
+#      consistency (publish-tests.sh), then make dist's zip and MSI
+#      (dist-tests.sh); i686 only where 32-bit Wine is installed, else a SKIP
+#      line that says so;
+#   4. per arch, under Wine, after publish-tests.sh: /diagnose and the ExchKP
+#      identity (diagnose-tests.sh, its own prefix), the credentials tool
+#      empkpcred.exe (cred-tests.sh, its own prefix), then load on one
+#      server (stress-tests.sh), the same i686 rule.
 # Ends with summary.sh's line "N passed, N failed[, N skipped]".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +33,9 @@ else
     fail "native/unit" "no Check summary (exit $rc): $(tail -n 3 "$top/build/native/unit.log")"
 fi
 
+# The shipped binaries' PE fitness, imports and version resource: no Wine.
+"$top/tests/pe-tests.sh"
+
 if ! xvfb_start; then
     fail "xvfb" "could not start Xvfb; message box tests cannot run"
 fi
@@ -35,6 +43,13 @@ for arch in x86_64 i686; do
     "$top/tests/wine-tests.sh" "$arch"
     "$top/tests/publish-tests.sh" "$arch"
     "$top/tests/diagnose-tests.sh" "$arch"
+    "$top/tests/cred-tests.sh" "$arch"
+    "$top/tests/stress-tests.sh" "$arch"
+done
+# make dist's zips and MSIs: contents, signing, and under Wine installing,
+# working and uninstalling.
+for arch in x86_64 i686; do
+    "$top/tests/dist-tests.sh" "$arch"
 done
 xvfb_stop
 

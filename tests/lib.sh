@@ -70,15 +70,16 @@ wrun() {
     timeout "$secs" "$@" >"$out" 2>&1 </dev/null
 }
 
-# empkp_running: an empkp.exe of this prefix is running (other trees' Wine
-# prefixes may run theirs at the same time).
-empkp_running() {
+# empkp_pids: the Unix pids of this prefix's empkp.exe processes (other
+# trees' Wine prefixes may run theirs at the same time).
+empkp_pids() {
     local pid
     for pid in $(pgrep -f 'empkp\.exe' 2>/dev/null); do
-        tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" && return 0
+        # 2>/dev/null first: the process may be gone before the < opens.
+        tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qxF "WINEPREFIX=$WINEPREFIX" && echo "$pid"
     done
-    return 1
 }
+empkp_running() { [[ -n $(empkp_pids) ]]; }
 
 # The C: drive of the current prefix as a Unix path.
 drive_c() { echo "$WINEPREFIX/drive_c"; }

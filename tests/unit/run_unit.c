@@ -17,6 +17,8 @@ int main(void)
     srunner_add_suite(sr, identity_suite());
     srunner_add_suite(sr, pe_check_suite());
     srunner_add_suite(sr, diagnose_suite());
+    srunner_add_suite(sr, credblob_suite());
+    srunner_add_suite(sr, credtool_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

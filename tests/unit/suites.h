@@ -11,5 +11,7 @@ Suite *publish_plan_suite(void); /* test_publish_plan.c: server/publish_plan.c *
 Suite *identity_suite(void);  /* test_identity.c: server/identity.c, server/localserver.c */
 Suite *pe_check_suite(void);  /* test_pe_check.c: server/pe_check.c */
 Suite *diagnose_suite(void);  /* test_diagnose.c: server/diagnose_logic.c, diagnose_report.c */
+Suite *credblob_suite(void);  /* test_credblob.c: crypto/credblob.c */
+Suite *credtool_suite(void);  /* test_credtool.c: tools/credargs.c, tools/credinput.c */
 
 #endif

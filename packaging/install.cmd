@@ -1,0 +1,57 @@
+@echo off
+rem install.cmd [folder]: installs empkp the way KB 911143 describes.
+rem   1. copies empkp.exe and empkpps.dll into C:\Program Files\Exchsrvr\bin
+rem      (Exchange 2003), or into the folder given as the argument (for
+rem      Exchange 2000 with MOM 2005: "%CommonProgramFiles%\Exchange 2000
+rem      Management Pack Objects");
+rem   2. runs empkp /regserver: the class, ProgIDs, AppID, type library;
+rem   3. runs regsvr32 empkpps.dll: the proxy/stub DLL.  After /regserver on
+rem      purpose: both write the interface's ProxyStubClsid32, the last wins.
+rem Run it as an administrator.  Exit code: 0 when every step worked, else
+rem the number of the step that failed, after a message saying why.
+rem No parenthesized blocks below: a path such as "Program Files (x86)"
+rem inside one would end the block early.
+setlocal
+set "SRC=%~dp0"
+set "DEST=%ProgramFiles%\Exchsrvr\bin"
+if not "%~1"=="" set "DEST=%~1"
+
+if not exist "%SRC%empkp.exe" goto missing
+if not exist "%SRC%empkpps.dll" goto missing
+
+echo Installing empkp into "%DEST%"
+if not exist "%DEST%\" mkdir "%DEST%"
+if not exist "%DEST%\" goto nodir
+copy /y "%SRC%empkp.exe" "%DEST%\empkp.exe" >nul
+if errorlevel 1 goto nocopy
+copy /y "%SRC%empkpps.dll" "%DEST%\empkpps.dll" >nul
+if errorlevel 1 goto nocopy
+
+rem A script waits for a GUI program such as empkp.exe to end, so errorlevel
+rem is its exit code.
+"%DEST%\empkp.exe" /regserver
+set RC=%errorlevel%
+if not "%RC%"=="0" goto noreg
+regsvr32 /s "%DEST%\empkpps.dll"
+set RC=%errorlevel%
+if not "%RC%"=="0" goto noproxy
+
+echo empkp is installed and registered.
+echo Check as KB 911143 says: dcomcnfg lists EMPKP, and the KB's script shows 0.
+exit /b 0
+
+:missing
+echo install.cmd: empkp.exe and empkpps.dll must be in the folder of this script ("%SRC%"). Nothing was changed.
+exit /b 1
+:nodir
+echo install.cmd: could not create "%DEST%". Run this as an administrator. Nothing was changed.
+exit /b 1
+:nocopy
+echo install.cmd: could not copy the files into "%DEST%". Run this as an administrator; if empkp.exe is running, wait a minute for it to exit and try again.
+exit /b 1
+:noreg
+echo install.cmd: "empkp /regserver" failed with exit code %RC% (5: access denied, run this as an administrator). Its registration was rolled back; the files stay in "%DEST%".
+exit /b 2
+:noproxy
+echo install.cmd: "regsvr32 empkpps.dll" failed with exit code %RC%. empkp is registered and works without it (COM then marshals with the type library).
+exit /b 3

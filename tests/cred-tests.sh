@@ -1,0 +1,317 @@
+#!/usr/bin/env bash
+# tests/cred-tests.sh ARCH: the credentials tool empkpcred.exe under Wine, in
+# a fresh prefix build/ARCH/credprefix (README "Credentials"):
+#   - empkpcred set writes DATA1..3 and verify confirms them; a CryptoAPI-only
+#     writer (capicred.exe: CryptImportKey of DATA0 + CryptEncrypt) too; our
+#     ciphertexts decrypt with CryptDecrypt and the stored key, byte for byte,
+#     non-ASCII included; the password typed on a console is not echoed;
+#   - every refusal of set with its exit code, and the registry unchanged;
+#   - verify tells missing, stale (key replaced), corrupt and mis-encoded
+#     credentials apart;
+#   - all three or none: the test build empkpcred-faults.exe is killed at
+#     every step of a write, or has a write fail, and recover/verify then find
+#     all old or all new values, never a mixture.
+# Results go to $RESULTS (see lib.sh).
+set -uo pipefail
+arch=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/$arch
+tbin=$out/tests
+log=$out/cred-logs
+# shellcheck source=tests/lib.sh
+source "$top/tests/lib.sh"
+
+if [[ $arch == i686 && ${WINE32:-no} != yes ]]; then
+    skip "cred/$arch" "32-bit Wine (wine32:i386) is not installed: ${WINE32_WHY:-unknown reason}; the i686 empkpcred.exe was built but NOT run"
+    exit 0
+fi
+
+WINE=$(wine_for "$arch")
+REG=(/usr/lib/wine/wine64 reg)
+KEY='HKLM\SOFTWARE\Microsoft\ExMPLS'
+T='C:\empkp-tests'
+CRED="$INSTALL_DIR\\empkpcred.exe"
+FAULTS="$T\\empkpcred-faults.exe"
+# Wine turns Unix arguments into UTF-16 with the locale's charset: UTF-8
+# here, so that non-ASCII arguments arrive as typed.
+export LC_ALL=C.UTF-8
+
+# Publish from the command line (issue 3): the stored key in the machine
+# container and DATA0 its public blob, as MOM's script would leave them.
+publish() { wrun 120 "$log/publish.out" "$WINE" "$INSTALL_DIR\\empkp.exe" /publish; }
+
+rm -rf "$log"; mkdir -p "$log"
+echo "== Credentials tool, $arch (Wine prefix $out/credprefix)"
+if ! wine_prefix_new "$out/credprefix"; then
+    fail "cred/$arch/prefix" "wineboot failed: $(tail -n 3 "$out/credprefix.boot.log" 2>/dev/null)"
+    exit 0
+fi
+trap wine_stop EXIT
+# A running wineserver before the console test, so that none is started
+# on (and keeps open) its pseudo-terminal; wine_stop ends it.
+timeout 30 wineserver -p >/dev/null 2>&1 </dev/null
+cdrive=$(drive_c)
+mkdir -p "$cdrive/Program Files/Exchsrvr/bin" "$cdrive/empkp-tests"
+cp "$out/empkp.exe" "$out/empkpcred.exe" "$cdrive/Program Files/Exchsrvr/bin/"
+cp "$tbin/empkpcred-faults.exe" "$tbin/capicred.exe" "$tbin/regacl.exe" "$cdrive/empkp-tests/"
+
+# --- helpers -------------------------------------------------------------------
+# cred OUT INPUT ARGS...: empkpcred with standard input from the file INPUT.
+cred() {
+    local o=$1 in=$2; shift 2
+    timeout 60 "$WINE" "$CRED" "$@" >"$o" 2>&1 <"$in"
+}
+faulty() { # faulty FAULTS OUT INPUT ARGS...: the fault build with EMPKPCRED_FAULT=FAULTS
+    local f=$1 o=$2 in=$3; shift 3
+    EMPKPCRED_FAULT=$f timeout 60 "$WINE" "$FAULTS" "$@" >"$o" 2>&1 <"$in"
+}
+helper() { local o=$1; shift; wrun 60 "$o" "$WINE" "$T\\$1" "${@:2}"; }
+text() { tr -d '\r' <"$1"; }
+not_grep() { ! grep -q -- "$1" "$2"; }
+# input NAME BYTES...: a standard-input file of exactly those bytes (printf format).
+input() { local f=$log/$1.in; shift; # shellcheck disable=SC2059
+          printf "$@" >"$f"; echo "$f"; }
+# The UTF-16LE bytes of a UTF-8 string, as lowercase hex.
+utf16hex() { printf '%s' "$1" | iconv -f UTF-8 -t UTF-16LE | od -An -tx1 -v | tr -d ' \n'; }
+# The plaintext CryptDecrypt gives for DATA<N> with the stored key.
+plain_hex() { helper "$log/plain$1.out" capicred.exe decrypt "$1" && sed -n 's/^plain=//p' "$log/plain$1.out" | tr -d '\r'; }
+value_hex() { # value_hex NAME: a value's bytes as the registry holds them
+    wrun 60 "$log/q.out" "${REG[@]}" query "$KEY" /v "$1" /reg:64 &&
+        sed -n 's/.*REG_BINARY *//p' "$log/q.out" | tr -d '\r\n '
+}
+set_hex() { wrun 60 "$log/add.out" "${REG[@]}" add "$KEY" /v "$1" /t REG_BINARY /d "$2" /f /reg:64; }
+del_value() { wrun 60 "$log/del.out" "${REG[@]}" delete "$KEY" /v "$1" /f /reg:64; }
+# Everything under ExMPLS (values, and a journal subkey if any), or "absent".
+snapshot() {
+    rm -f "$cdrive/empkp-tests/exmpls.reg"
+    if wrun 60 "$log/snap.out" "${REG[@]}" export "$KEY" "$T\\exmpls.reg" /y /reg:64; then
+        md5sum <"$cdrive/empkp-tests/exmpls.reg"
+    else
+        echo absent
+    fi
+}
+# refused NAME WANT-RC PATTERN INPUT ARGS...: set (or another command) is
+# refused with that exit code and message, and the registry is unchanged.
+refused() {
+    local name=$1 want=$2 pat=$3 in=$4 before after rc; shift 4
+    before=$(snapshot)
+    cred "$log/refused.out" "$in" "$@"; rc=$?
+    after=$(snapshot)
+    WHY="exit $rc (want $want): $(text "$log/refused.out")" \
+        check "$arch/refused: $name: exit $want with a message" rc_and_grep "$rc" "$want" "$log/refused.out" "$pat"
+    WHY="registry changed" check "$arch/refused: $name: nothing written" test "$before" = "$after"
+}
+# verify_is NAME WANT-RC PATTERN: verify ends with that code and says so.
+verify_is() {
+    local rc
+    cred "$log/verify.out" /dev/null verify; rc=$?
+    WHY="exit $rc (want $2): $(text "$log/verify.out")" \
+        check "$arch/verify: $1" rc_and_grep "$rc" "$2" "$log/verify.out" "$3"
+}
+decrypts_to() { # decrypts_to NAME DOMAIN USER PASSWORD: CryptDecrypt gives exactly these
+    local i got want vals=("$2" "$3" "$4") ok=yes why=
+    for i in 1 2 3; do
+        got=$(plain_hex "$i"); want=$(utf16hex "${vals[i - 1]}")
+        [[ -n $want && $got == "$want" ]] || { ok=no; why+="DATA$i=[$got] want [$want] "; }
+    done
+    WHY=$why check "$arch/$1" test $ok = yes
+}
+pw=$(input pw 'S3cret pass!\r\n')
+
+# --- before any Publish: nothing to encrypt to ------------------------------------
+refused "no ExMPLS key" 2 '9986' "$pw" set /domain:CONTOSO /user:mom-svc
+verify_is "nothing published: exit 2" 2 '9986'
+
+publish; rc=$?
+WHY="exit $rc: $(text "$log/publish.out")" check "$arch/empkp /publish makes the stored key and DATA0" test "$rc" -eq 0
+verify_is "published, no credentials: exit 10 (missing)" 10 'credentials missing'
+
+# --- our tool writes, the server decrypts --------------------------------------------
+cred "$log/set.out" "$pw" set /domain:CONTOSO /user:mom-svc; rc=$?
+WHY="exit $rc: $(text "$log/set.out")" check "$arch/set writes DATA1..3 (password from standard input)" \
+    rc_and_grep "$rc" 0 "$log/set.out" 'set for CONTOSO\\mom-svc'
+lens=""
+for v in DATA1 DATA2 DATA3; do h=$(value_hex $v); lens+="${#h} "; done
+WHY="hex lengths $lens" check "$arch/DATA1..3 are REG_BINARY of 256 bytes (one RSA-2048 block)" test "$lens" = "512 512 512 "
+verify_is "our values: credentials for CONTOSO\\mom-svc decrypt" 0 'credentials for CONTOSO\\mom-svc decrypt'
+WHY="password in verify's output" check "$arch/verify never prints the password" \
+    not_grep 'S3cret' "$log/verify.out"
+decrypts_to "CryptDecrypt of our ciphertexts gives the UTF-16LE values" CONTOSO mom-svc 'S3cret pass!'
+
+# --- another writer: CryptoAPI alone ---------------------------------------------------
+helper "$log/capi.out" capicred.exe write FABRIKAM svc-mom 'An0ther!'; rc=$?
+WHY="exit $rc: $(text "$log/capi.out")" check "$arch/CryptoAPI-only writer (CryptImportKey of DATA0 + CryptEncrypt)" test "$rc" -eq 0
+verify_is "CryptoAPI's values: credentials for FABRIKAM\\svc-mom decrypt" 0 'credentials for FABRIKAM\\svc-mom decrypt'
+
+# --- non-ASCII --------------------------------------------------------------------------
+d='Müller-GmbH' u='Jürgen.日本' p='Pässwörd🔑 ok'
+cred "$log/set-utf8.out" "$(input utf8 '%s\n' "$p")" set "/domain:$d" "/user:$u"; rc=$?
+WHY="exit $rc: $(text "$log/set-utf8.out")" check "$arch/set with non-ASCII values (UTF-8 standard input)" test "$rc" -eq 0
+decrypts_to "non-ASCII survives: CryptDecrypt gives the UTF-16LE bytes (surrogate pair included)" "$d" "$u" "$p"
+verify_is "non-ASCII values decrypt" 0 'decrypt'
+utf16in=$log/utf16.in
+{ printf '\xff\xfe'; printf '%s\r\n' 'Grüße🔑' | iconv -f UTF-8 -t UTF-16LE; } >"$utf16in"
+cred "$log/set-utf16.out" "$utf16in" set /domain:D /user:U; rc=$?
+got=$(plain_hex 3)
+WHY="exit $rc, DATA3=[$got]: $(text "$log/set-utf16.out")" check "$arch/password from UTF-16LE standard input (BOM) arrives as typed" \
+    test "$rc-$got" = "0-$(utf16hex 'Grüße🔑')"
+helper "$log/capi-utf8.out" capicred.exe write "$d" "$u" "$p"; rc=$?
+verify_is "CryptoAPI's non-ASCII values decrypt" 0 'decrypt'
+decrypts_to "CryptoAPI writer and our reading agree on UTF-16LE without terminator" "$d" "$u" "$p"
+
+# --- the console: no echo, typed twice ------------------------------------------------
+# wait_for FILE PATTERN: PATTERN appears in FILE (terminal escapes removed).
+wait_for() {
+    for _ in $(seq 150); do
+        sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$1" 2>/dev/null | grep -q "$2" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+# console_set OUT FIRST SECOND ARGS...: empkpcred set on a pseudo-terminal
+# (script(1)); types FIRST at the password prompt and SECOND at the
+# confirmation, as a person would.  OUT is what the terminal showed.
+console_set() {
+    local o=$1 first=$2 second=$3 fifo=$log/tty.fifo cmd pid fd rc; shift 3
+    rm -f "$fifo"; mkfifo "$fifo"
+    cmd=$(printf '%q ' "$WINE" "$CRED" set "$@")
+    timeout 90 script -qfec "$cmd" /dev/null <"$fifo" >"$o" 2>&1 &
+    pid=$!
+    exec {fd}>"$fifo"
+    wait_for "$o" 'Password' && printf '%s\r' "$first" >&"$fd"
+    wait_for "$o" 'confirm' && printf '%s\r' "$second" >&"$fd"
+    wait "$pid"; rc=$?
+    exec {fd}>&-
+    sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$o" | tr -d '\r' >"$o.txt"
+    return "$rc"
+}
+console_set "$log/tty.out" 'Tty-Gr€et' 'Tty-Gr€et' /domain:CONTOSO /user:console; rc=$?
+WHY="exit $rc: $(cat "$log/tty.out.txt")" check "$arch/console: prompts twice and sets (exit 0)" \
+    rc_and_grep "$rc" 0 "$log/tty.out.txt" 'confirm'
+WHY="no prompt seen: $(cat "$log/tty.out.txt")" check "$arch/console: the prompt names the account" \
+    grep -qF 'CONTOSO\console' "$log/tty.out.txt"
+WHY="the typed password appears on the terminal: $(cat "$log/tty.out.txt")" \
+    check "$arch/console: the password is not echoed" not_grep 'Tty-Gr' "$log/tty.out.txt"
+decrypts_to "console: the typed password is what DATA3 holds" CONTOSO console 'Tty-Gr€et'
+before=$(snapshot)
+console_set "$log/tty2.out" 'first-one' 'second-one' /domain:CONTOSO /user:console; rc=$?
+WHY="exit $rc: $(cat "$log/tty2.out.txt")" check "$arch/console: two different entries are refused (exit 7)" \
+    rc_and_grep "$rc" 7 "$log/tty2.out.txt" 'differ'
+WHY="registry changed" check "$arch/console: a refused entry writes nothing" test "$before" = "$(snapshot)"
+
+# --- /server: the remote registry path, with this computer's name ---------------------
+wrun 60 "$log/name.out" "$WINE" cmd.exe /c 'echo %COMPUTERNAME%'
+name=$(tr -d '\r\n ' <"$log/name.out")
+cred "$log/server.out" "$pw" set /domain:REMOTE /user:via-rpc "/server:$name"; rc=$?
+WHY="exit $rc: $(text "$log/server.out")" check "$arch/set /server:$name (RegConnectRegistry)" \
+    rc_and_grep "$rc" 0 "$log/server.out" "on \\\\\\\\$name"
+cred "$log/server2.out" "$pw" set /domain:REMOTE /user:via-unc "/server:\\\\$name"; rc=$?
+WHY="exit $rc: $(text "$log/server2.out")" check "$arch/set /server:\\\\$name" test "$rc" -eq 0
+verify_is "values set through /server decrypt" 0 'credentials for REMOTE\\via-unc decrypt'
+
+# --- refusals: exit code, message, nothing written ------------------------------------
+long122=$(printf 'u%.0s' $(seq 122)) long123=$(printf 'd%.0s' $(seq 123))
+cred "$log/max.out" "$pw" set /domain:D "/user:$long122"; rc=$?
+WHY="exit $rc: $(text "$log/max.out")" check "$arch/a value of exactly 122 UTF-16 units (245 bytes) fits RSA-2048" test "$rc" -eq 0
+refused "domain of 123 units (246 bytes)" 4 'too long' "$pw" set "/domain:$long123" /user:U
+refused "password of 123 units" 4 'password is too long' "$(input long '%s\n' "$long123")" set /domain:D /user:U
+refused "empty standard input" 7 'empty' "$(input empty '')" set /domain:D /user:U
+refused "password not UTF-8 (Latin-1 bytes)" 7 'not UTF-8' "$(input latin1 'P\xe4ssword\r\n')" set /domain:D /user:U
+refused "two lines on standard input" 7 'more than one line' "$(input lines 'one\ntwo\n')" set /domain:D /user:U
+refused "password given as an argument" 87 'never an argument' "$pw" set /domain:D /user:U /password:x
+refused "bare word (not shown)" 87 'not shown' "$pw" set /domain:D /user:U S3cret
+WHY="$(text "$log/refused.out")" check "$arch/refused: a bare word (maybe a password) is not echoed" \
+    not_grep S3cret "$log/refused.out"
+refused "no /user" 87 'needs /domain' "$pw" set /domain:D
+refused "unreachable /server" 6 'cannot reach' "$pw" set /domain:D /user:U /server:NO-SUCH-HOST
+data0=$(value_hex DATA0)
+set_hex DATA0 "${data0:0:550}"
+refused "DATA0 truncated" 3 'DATA0' "$pw" set /domain:D /user:U
+set_hex DATA0 "07${data0:2}"
+refused "DATA0 of the wrong blob type" 3 'not PUBLICKEYBLOB' "$pw" set /domain:D /user:U
+del_value DATA0
+refused "ExMPLS without DATA0" 2 '9986' "$pw" set /domain:D /user:U
+publish   # DATA0 back from the stored key
+helper "$log/acl.out" regacl.exe get
+acl=$(tr -d '\r\n' <"$log/acl.out")
+helper "$log/acl-set.out" regacl.exe set 'D:P(A;;KR;;;WD)(A;;RCWD;;;BA)'; rc=$?
+WHY="regacl exit $rc: $(text "$log/acl-set.out")" check "$arch/ExMPLS made read-only for the access test" test "$rc" -eq 0
+refused "access denied (ExMPLS read-only)" 5 'access denied' "$pw" set /domain:D /user:U
+helper "$log/acl-back.out" regacl.exe set "$acl"; rc=$?
+WHY="regacl exit $rc: $(text "$log/acl-back.out")" check "$arch/ExMPLS permissions put back ($acl)" test "$rc" -eq 0
+cred "$log/usage.out" /dev/null /?; rc=$?
+WHY="exit $rc" check "$arch/ /? prints usage, exit 0" rc_and_grep "$rc" 0 "$log/usage.out" 'verify'
+
+# --- what verify tells apart --------------------------------------------------------------
+cred "$log/base.out" "$pw" set /domain:CONTOSO /user:mom-svc
+d3=$(value_hex DATA3) d2=$(value_hex DATA2)
+flip=$(printf '%02X' $(( 0x${d3:100:2} ^ 0x5a )))
+set_hex DATA3 "${d3:0:100}$flip${d3:102}"
+verify_is "one byte of DATA3 changed: exit 12 (corrupt)" 12 'damaged'
+WHY="names printed for damaged credentials" check "$arch/verify names nobody when credentials are damaged" \
+    not_grep 'credentials for' "$log/verify.out"
+set_hex DATA3 "$d3"; set_hex DATA2 "${d2:0:500}"
+verify_is "DATA2 truncated: exit 12 (corrupt)" 12 'not the size of any RSA ciphertext'
+set_hex DATA2 "$d2"; del_value DATA2
+verify_is "DATA2 deleted: exit 10 (missing)" 10 'DATA2 (user name): missing'
+helper "$log/ansi.out" capicred.exe write-ansi CONTOSO mom-svc 'odd1'
+verify_is "ANSI values with terminator (odd length): exit 13 (not UTF-16LE)" 13 'not to UTF-16LE text'
+
+# The stored key replaced: credentials set before are stale.  (Publish with
+# a new key deletes DATA1..3; they come back here as from a backup.)
+cred "$log/base.out" "$pw" set /domain:CONTOSO /user:mom-svc
+old1=$(value_hex DATA1) old2=$(value_hex DATA2) old3=$(value_hex DATA3) olddata0=$(value_hex DATA0)
+helper "$log/delkey.out" capicred.exe delete-key
+verify_is "stored key deleted: exit 14 (no stored key)" 14 'stored private key is missing'
+publish
+WHY="DATA0 unchanged" check "$arch/a new stored key has a new DATA0" test "$(value_hex DATA0)" != "$olddata0"
+set_hex DATA1 "$old1"; set_hex DATA2 "$old2"; set_hex DATA3 "$old3"
+verify_is "after the key was replaced: exit 11 (stale), not garbage" 11 'stale'
+WHY="$(text "$log/verify.out")" check "$arch/stale credentials: each value is said not to decrypt" \
+    grep -qF 'DATA3 (password): does not decrypt with the stored key' "$log/verify.out"
+WHY="names printed" check "$arch/stale credentials: verify prints no decrypted text" \
+    not_grep 'credentials for' "$log/verify.out"
+
+# --- all three or none ------------------------------------------------------------------
+WHY="EMPKPCRED_FAULT found in the shipped binary" check "$arch/the shipped empkpcred.exe has no fault points" \
+    not_grep EMPKPCRED_FAULT "$out/empkpcred.exe"
+check "$arch/the test build has them" grep -q EMPKPCRED_FAULT "$tbin/empkpcred-faults.exe"
+oldpw=$(input oldpw 'old-pass\n') newpw=$(input newpw 'new-pass\n')
+# every step of a write, killed: before the journal is complete the old
+# values stay; after it, recovery completes the new ones.
+for point in journal-data1 journal-data2 journal-data3 journal-data0 \
+             main-data1 main-data2 main-data3 journal-delete; do
+    case $point in journal-data*) want=OLD ;; *) want=NEW ;; esac
+    cred "$log/old.out" "$oldpw" set /domain:OLDD /user:OLDU
+    faulty "kill:$point" "$log/kill.out" "$newpw" set /domain:NEWD /user:NEWU; rc=$?
+    WHY="exit $rc: $(text "$log/kill.out")" check "$arch/killed at $point: the process ended there" test "$rc" -eq 99
+    verify_is "killed at $point: verify reports the interrupted set (exit 15)" 15 'recover'
+    cred "$log/recover.out" /dev/null recover; rc=$?
+    WHY="exit $rc: $(text "$log/recover.out")" check "$arch/killed at $point: recover exits 0" test "$rc" -eq 0
+    if [[ $want == OLD ]]; then
+        decrypts_to "killed at $point: all three values are the old ones" OLDD OLDU old-pass
+    else
+        decrypts_to "killed at $point: all three values are the new ones" NEWD NEWU new-pass
+    fi
+done
+# A set after an interrupted one finishes it first, then writes its own.
+cred "$log/old.out" "$oldpw" set /domain:OLDD /user:OLDU
+faulty kill:main-data2 "$log/kill.out" "$newpw" set /domain:NEWD /user:NEWU
+cred "$log/after.out" "$pw" set /domain:AFTER /user:kill; rc=$?
+WHY="exit $rc: $(text "$log/after.out")" check "$arch/set after an interrupted set completes it first" \
+    rc_and_grep "$rc" 0 "$log/after.out" 'interrupted set was completed'
+decrypts_to "and then holds its own values" AFTER kill 'S3cret pass!'
+# A write that fails: the old values are put back, byte for byte.
+before=$(snapshot)
+faulty fail:main-data3 "$log/fail.out" "$newpw" set /domain:NEWD /user:NEWU; rc=$?
+WHY="exit $rc: $(text "$log/fail.out")" check "$arch/DATA3 write fails: exit 1, old values put back" \
+    rc_and_grep "$rc" 1 "$log/fail.out" 'nothing changed'
+WHY="registry changed" check "$arch/DATA3 write fails: registry byte-identical to before" test "$before" = "$(snapshot)"
+# ... and when putting them back fails too, the journal finishes the write.
+faulty fail:main-data3,fail:rollback-data1 "$log/fail2.out" "$newpw" set /domain:NEWD /user:NEWU; rc=$?
+WHY="exit $rc: $(text "$log/fail2.out")" check "$arch/write and rollback fail: exit 1, told to recover" \
+    rc_and_grep "$rc" 1 "$log/fail2.out" 'empkpcred recover'
+verify_is "write and rollback failed: verify reports the interrupted set" 15 'recover'
+cred "$log/recover.out" /dev/null recover
+decrypts_to "write and rollback failed: recover completes all three new values" NEWD NEWU new-pass
+verify_is "after recovery: credentials for NEWD\\NEWU decrypt" 0 'credentials for NEWD\\NEWU decrypt'
