@@ -346,6 +346,10 @@ $(OBJ)/version-cred.o: packaging/version.rc $(GEN)/version.h
 	@mkdir -p $(@D)
 	$(WINDRES) -I$(GEN) -DEMPKP_CRED -o $@ $<
 $(OUT)/empkpcred.exe: $(OBJ)/version-cred.o
+# empkp /diagnose checks DATA1..3 with the same code (server/diagnose_key.c):
+# extra prerequisites land in the link lines' $^.
+CREDCHECK_OBJS := $(OBJ)/tools/credcheck.o $(OBJ)/tools/credstore.o $(OBJ)/credblob.o
+$(OUT)/empkp.exe $(TBIN)/empkp-faults.exe: $(CREDCHECK_OBJS)
 
 # Test build only: the same tool with fault points (tools/credstore.c) that
 # end the process or fail a write where EMPKPCRED_FAULT says.

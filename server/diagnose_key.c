@@ -5,23 +5,47 @@
 
 #include <stdlib.h>
 
+#include "credcheck.h"
 #include "exmpls.h"
 #include "keystore.h"
 
-/* The single place where DATA1..3 would be decrypted with the stored key.
- *
- * LEAD: issue 4 (branch issue-4) adds tools/credcheck.{h,c}, a function that
- * decrypts DATA1..3 with the stored key.  When it is merged, call it here
- * (never printing the plaintext, which it must wipe) and set PASS, or WARN
- * with what failed; until then this says plainly that it was not checked.
- * Decryptability does not change the verdict (event 9986 comes before any
- * credentials exist), so it stays a WARN-only check. */
+/* The single place where DATA1..3 are decrypted: issue 4's server-side
+ * check (tools/credcheck.c, the same as "empkpcred verify"), which wipes
+ * what it decrypts.  Only its verdict is printed, never the values (not
+ * even the domain and user name it hands back).  Decryptability does not
+ * change the verdict (event 9986 comes before any credentials exist), so
+ * this check can only WARN. */
 static void check_credentials_decryptable(struct diag_result *results, int credentials_present)
 {
-    (void)credentials_present;
-    diag_set(results, DIAG_DECRYPTABLE, DIAG_WARN,
-             "build empkp with the credential check (issue 4) to test it",
-             "decryptability not checked (credential check not built in)");
+    static const char *const remedy_set =
+        "store the mailbox access account again (Exchange Management Pack Configuration "
+        "Wizard, ExchangeMOMSetCredentialUtility, or empkpcred set)";
+    struct credcheck_report report;
+    enum credcheck_result result;
+    const char *remedy = remedy_set;
+
+    if (!credentials_present) {
+        diag_set(results, DIAG_DECRYPTABLE, DIAG_WARN, DIAG_REMEDY_CREDENTIALS,
+                 "nothing to decrypt: DATA1..3 are not all set");
+        return;
+    }
+    result = credcheck_run(&report);
+    if (result == CREDCHECK_OK) {
+        diag_set(results, DIAG_DECRYPTABLE, DIAG_PASS, NULL,
+                 "DATA1, DATA2 and DATA3 decrypt with the stored key to text (not shown)");
+    } else {
+        if (result == CREDCHECK_DENIED)
+            remedy = DIAG_REMEDY_ADMIN;
+        else if (result == CREDCHECK_INTERRUPTED)
+            remedy = "run empkpcred recover, which finishes or undoes the interrupted set";
+        else if (result == CREDCHECK_NO_DATA0 || result == CREDCHECK_NO_KEY)
+            remedy = DIAG_REMEDY_PUBLISH;
+        diag_set(results, DIAG_DECRYPTABLE, DIAG_WARN, remedy,
+                 "%s (DATA1 %s, DATA2 %s, DATA3 %s; error 0x%08lX)", credcheck_result_str(result),
+                 credcheck_value_str(report.value[0]), credcheck_value_str(report.value[1]),
+                 credcheck_value_str(report.value[2]), (unsigned long)report.error);
+    }
+    SecureZeroMemory(&report, sizeof(report));
 }
 
 static void read_credential_sizes(HKEY key, int present[3], unsigned long size[3])

@@ -52,6 +52,7 @@ fi
 trap wine_stop EXIT
 install_empkp "$out"
 cdrive=$(drive_c)
+cp "$out/empkpcred.exe" "$cdrive/Program Files/Exchsrvr/bin/"
 mkdir -p "$cdrive/Program Files/Microsoft Operations Manager 2000/OnePoint"
 
 reg_q()   { wrun 60 "$log/reg.out" "${REG[@]}" query "$@"; }
@@ -129,8 +130,8 @@ check "diagnose/$arch healthy: the object created through COM" line PASS 'object
 check "diagnose/$arch healthy: a PE image this Windows starts" line PASS 'valid Win32 application' 'yes'
 check "diagnose/$arch healthy: the helper at the KB's Exchange 2003 location, registered" \
     line PASS 'helper file' 'Exchsrvr.bin.empkp.exe: present, registered as EMPKP.PubKeyPublisher'
-check "diagnose/$arch healthy: decryptability WARNs, not built in (issue 4)" \
-    line WARN 'DATA1\.\.3 decryptable' 'decryptability not checked \(credential check not built in\)'
+check "diagnose/$arch healthy, no credentials yet: DATA1..3 WARN, nothing to decrypt" \
+    line WARN 'DATA1\.\.3 decryptable' 'nothing to decrypt'
 WHY="registry or key store changed" check "diagnose/$arch healthy: /diagnose changed nothing" test "$(snapshot)" = "$before"
 wrun 180 "$log/plain.out" "$WINE" "$EXE" /diagnose; rc=$?
 WHY="exit $rc" check "diagnose/$arch healthy: empkp /diagnose exits 0 (no exitcode.exe between)" test "$rc" -eq 0
@@ -150,6 +151,23 @@ EOF
 json_parses() { python3 -m json.tool "$log/diag.txt" >"$log/json.out" 2>&1 || { WHY=$(head -n 1 "$log/json.out"); return 1; }; }
 check "diagnose/$arch /format:json parses (python3 -m json.tool)" json_parses
 check "diagnose/$arch /format:json: 16 checks, verdict 9986, exit_code 0" json_ok 9986
+
+# --- credentials: set by empkpcred, decrypted by the same check, never shown ----------
+printf 'S3cret pass!\r\n' >"$log/pw.in"
+timeout 60 "$WINE" "$INSTALL_DIR\\empkpcred.exe" set /domain:CONTOSO /user:mom-svc \
+    <"$log/pw.in" >"$log/cred.out" 2>&1; rc=$?
+WHY="exit $rc: $(tr -d '\r' <"$log/cred.out")" check "diagnose/$arch empkpcred set stores DATA1..3" test "$rc" -eq 0
+diagnose --
+check "diagnose/$arch credentials: DATA1..3 present" line PASS 'DATA1\.\.3' 'DATA1, DATA2 and DATA3 present'
+check "diagnose/$arch credentials: they decrypt with the stored key" line PASS 'DATA1\.\.3 decryptable' 'decrypt with the stored key'
+not_shown() { ! grep -qiE 'CONTOSO|mom-svc|S3cret' "$log/diag.txt" || { WHY="a credential is printed"; return 1; }; }
+check "diagnose/$arch credentials: neither domain, user nor password printed" not_shown
+check "diagnose/$arch credentials: verdict 9986" verdict 9986
+wrun 60 "$log/reg.out" "${REG[@]}" add "$EXMPLS" /v DATA2 /t REG_BINARY /d 00 /f /reg:64
+diagnose --
+check "diagnose/$arch a damaged DATA2: decryptability WARNs and names it" line WARN 'DATA1\.\.3 decryptable' 'damaged.*DATA2'
+check "diagnose/$arch a damaged DATA2: verdict still 9986 (credentials come after it)" verdict 9986
+for v in DATA1 DATA2 DATA3; do wrun 60 "$log/reg.out" "${REG[@]}" delete "$EXMPLS" /v "$v" /f /reg:64; done
 
 # --- ExMPLS key deleted -------------------------------------------------------------
 wrun 60 "$log/reg.out" "${REG[@]}" delete "$EXMPLS" /f /reg:64
