@@ -19,7 +19,9 @@ WARN    := -Wall -Wextra -Werror
 
 # The plain-C logic (no Windows headers) that the unit tests reach, natively
 # under the sanitizers and cross-built under Wine.
-LOGIC_SRCS := server/cmdline.c server/publish_plan.c crypto/keyblob.c
+LOGIC_SRCS := server/cmdline.c server/publish_plan.c crypto/keyblob.c \
+              server/identity.c server/localserver.c server/pe_check.c \
+              server/diagnose_logic.c server/diagnose_report.c
 
 # --- Product identity (issue 6) -------------------------------------------
 # The one place for the version: the VERSIONINFO resource in every shipped
@@ -90,7 +92,9 @@ $(GEN)/messages.h:  $(GEN)/messages.rc
 
 # Our sources.
 SERVER_NAMES := main cmdline console lifetime factory publisher typelib publish \
-                publish_plan exmpls keystore eventlog register
+                publish_plan exmpls keystore eventlog register \
+                identity self localserver pe_check diagnose diagnose_logic \
+                diagnose_report diagnose_com diagnose_key diagnose_reg
 OTHER_OBJS   := $(addprefix $(OBJ)/,keyblob.o empkp_i.o empkp_res.o messages_res.o)
 SERVER_OBJS  := $(SERVER_NAMES:%=$(OBJ)/%.o) $(OTHER_OBJS)
 SERVER_HDRS  := $(GEN)/empkp.h $(GEN)/messages.h $(wildcard server/*.h crypto/*.h)
@@ -126,7 +130,7 @@ $(OBJ)/ps/%.o: $(GEN)/%.c $(GEN)/empkp.h
 	    -include proxystub/iunknown_proxy.h -c -o $@ $<
 
 # empkp.exe: GUI subsystem, so COM starting it opens no console window.
-SERVER_LIBS := $(CRYPTO_LIBS) -lole32 -loleaut32 -luuid
+SERVER_LIBS := $(CRYPTO_LIBS) -lole32 -loleaut32 -luuid -lshell32
 $(OUT)/empkp.exe: $(SERVER_OBJS)
 	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $^ $(SERVER_LIBS)
 
@@ -166,11 +170,16 @@ $(TBIN)/msgbox-text.exe: tests/e2e/msgbox-text.c
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $^ -luser32
 
+$(TBIN)/exitcode.exe: tests/e2e/exitcode.c
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^
+
 $(TBIN)/empkp-faults.exe: $(SERVER_NAMES:%=$(OBJ)/faults/%.o) $(OTHER_OBJS)
 	@mkdir -p $(@D)
 	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $^ $(SERVER_LIBS)
 
 arch-tests: $(addprefix $(TBIN)/,unit.exe client.exe importkey.exe msgbox-text.exe empkp-faults.exe probe.exe stress.exe)
+arch-tests: $(TBIN)/exitcode.exe
 
 # --- Fit for the user's servers (issue 6) ---------------------------------
 # The shipped binaries, and what every one of them must be (tests/pe-tests.sh
@@ -338,6 +347,10 @@ $(OBJ)/version-cred.o: packaging/version.rc $(GEN)/version.h
 	@mkdir -p $(@D)
 	$(WINDRES) -I$(GEN) -DEMPKP_CRED -o $@ $<
 $(OUT)/empkpcred.exe: $(OBJ)/version-cred.o
+# empkp /diagnose checks DATA1..3 with the same code (server/diagnose_key.c):
+# extra prerequisites land in the link lines' $^.
+CREDCHECK_OBJS := $(OBJ)/tools/credcheck.o $(OBJ)/tools/credstore.o $(OBJ)/credblob.o
+$(OUT)/empkp.exe $(TBIN)/empkp-faults.exe: $(CREDCHECK_OBJS)
 
 # Test build only: the same tool with fault points (tools/credstore.c) that
 # end the process or fail a write where EMPKPCRED_FAULT says.

@@ -16,6 +16,7 @@ static const struct {
     { "embedding",   CMDLINE_EMBEDDING },
     { "automation",  CMDLINE_EMBEDDING },
     { "publish",     CMDLINE_PUBLISH },
+    { "diagnose",    CMDLINE_DIAGNOSE },
     { "?",           CMDLINE_USAGE },
     { "h",           CMDLINE_USAGE },
     { "help",        CMDLINE_USAGE },
@@ -61,6 +62,52 @@ static int lookup(const char *arg, enum cmdline_action *action)
     return 0;
 }
 
+enum option { OPTION_NONE, OPTION_FIX, OPTION_FORMAT_JSON, OPTION_FORMAT_TEXT };
+
+/* The options /diagnose takes: "/fix", "/format:json", "/format:text". */
+static enum option option_of(const char *arg)
+{
+    if (!arg || (arg[0] != '/' && arg[0] != '-'))
+        return OPTION_NONE;
+    if (ascii_ieq(arg + 1, "fix"))
+        return OPTION_FIX;
+    if (ascii_ieq(arg + 1, "format:json"))
+        return OPTION_FORMAT_JSON;
+    if (ascii_ieq(arg + 1, "format:text"))
+        return OPTION_FORMAT_TEXT;
+    return OPTION_NONE;
+}
+
+static void parse_diagnose_options(int argc, const char *const *argv, struct cmdline *out)
+{
+    int i, seen_fix = 0, seen_format = 0;
+
+    for (i = 2; i < argc; i++) {
+        switch (option_of(argv[i])) {
+        case OPTION_FIX:
+            if (seen_fix++) {
+                set_error(out, "/fix given twice", NULL);
+                return;
+            }
+            out->fix = 1;
+            break;
+        case OPTION_FORMAT_JSON:
+        case OPTION_FORMAT_TEXT:
+            if (seen_format++) {
+                set_error(out, "/format given twice", NULL);
+                return;
+            }
+            out->json = option_of(argv[i]) == OPTION_FORMAT_JSON;
+            break;
+        case OPTION_NONE:
+        default:
+            set_error(out, "unknown /diagnose option (it takes /fix and /format:json)",
+                      argv[i] ? argv[i] : "");
+            return;
+        }
+    }
+}
+
 void cmdline_parse(int argc, const char *const *argv, struct cmdline *out)
 {
     enum cmdline_action action;
@@ -70,14 +117,26 @@ void cmdline_parse(int argc, const char *const *argv, struct cmdline *out)
         set_error(out, "no command given (try /? for usage)", NULL);
         return;
     }
-    if (argc > 2) {
-        /* One action per run: "/regserver /unregserver" has no sensible
-         * meaning, and guessing would hide a typo in an install script. */
-        set_error(out, "too many arguments; give exactly one switch, starting at", argv[2]);
+    if (option_of(argv[1]) != OPTION_NONE) {
+        set_error(out, "this option is only valid after /diagnose", argv[1]);
         return;
     }
     if (!argv[1] || !lookup(argv[1], &action)) {
         set_error(out, "unknown argument", argv[1] ? argv[1] : "");
+        return;
+    }
+    if (action == CMDLINE_DIAGNOSE) {
+        out->action = action;
+        parse_diagnose_options(argc, argv, out);
+        return;
+    }
+    if (argc > 2) {
+        /* One action per run: "/regserver /unregserver" has no sensible
+         * meaning, and guessing would hide a typo in an install script. */
+        if (option_of(argv[2]) != OPTION_NONE)
+            set_error(out, "this option is only valid after /diagnose", argv[2]);
+        else
+            set_error(out, "too many arguments; give exactly one switch, starting at", argv[2]);
         return;
     }
     out->action = action;
@@ -92,10 +151,18 @@ const char *cmdline_usage(void)
         "  empkp /regserver     register EMPKP.PubKeyPublisher with COM (DCOM Config: EMPKP)\n"
         "  empkp /unregserver   remove that registration\n"
         "  empkp /publish       do what Publish() does, print ErrID and exit with it\n"
+        "  empkp /diagnose [/fix] [/format:json]\n"
+        "                       KB 911143's checks, one line each, and the MOM event the\n"
+        "                       \"Exchange - Publish ExMP Data\" script would log; exit code 0\n"
+        "                       only for event 9986, else the event number (9987, 10000,\n"
+        "                       10001).  Changes nothing unless /fix (re-register, Publish).\n"
         "  empkp /?             show this text\n"
         "\n"
         "COM starts empkp with -Embedding when a script calls\n"
         "CreateObject(\"EMPKP.PubKeyPublisher\").Publish().\n"
+        "Copied and run as ExchKP.exe, the same program registers and serves\n"
+        "ExchKP.PubKeyPublisher (Exchange 2000 with MOM 2000 SP1) instead.\n"
         "Switches are case-insensitive and may start with '/' or '-'.\n"
-        "Exit code: 0 on success, otherwise a Win32 error code (87: bad arguments).\n";
+        "Exit code: 0 on success, otherwise a Win32 error code (87: bad arguments);\n"
+        "/diagnose: as above.\n";
 }

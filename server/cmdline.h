@@ -14,6 +14,7 @@ enum cmdline_action {
     CMDLINE_UNREGSERVER,  /* /unregserver */
     CMDLINE_EMBEDDING,    /* -Embedding or /Automation: started by COM, serve */
     CMDLINE_PUBLISH,      /* /publish: Publish once, print ErrID, exit with it */
+    CMDLINE_DIAGNOSE,     /* /diagnose [/fix] [/format:json|text]: KB 911143's checks */
     CMDLINE_ERROR         /* anything else: message, exit CMDLINE_EXIT_BADARGS */
 };
 
@@ -23,10 +24,14 @@ enum cmdline_action {
 
 struct cmdline {
     enum cmdline_action action;
+    int fix;            /* /diagnose /fix: may re-register and re-publish */
+    int json;           /* /diagnose /format:json: one JSON object */
     char message[160];  /* for CMDLINE_ERROR: what was wrong, one line */
 };
 
-/* argv[0] is the program; argv[1..argc-1] are UTF-8 arguments. */
+/* argv[0] is the program; argv[1..argc-1] are UTF-8 arguments.  One
+ * switch per run; only /diagnose takes options, each at most once and only
+ * after it: /fix, /format:json, /format:text. */
 void cmdline_parse(int argc, const char *const *argv, struct cmdline *out);
 
 /* The usage text, with trailing newline. */

@@ -110,6 +110,22 @@ DWORD exmpls_write_data0(const BYTE *blob, DWORD len)
     return (DWORD)err;
 }
 
+DWORD exmpls_check_writable(void)
+{
+    HKEY key;
+    LONG err;
+
+    if (FAULT_DENY("deny-exmpls-write"))
+        return ERROR_ACCESS_DENIED;
+    err = open_exmpls(KEY_SET_VALUE, &key);
+    if (err == ERROR_FILE_NOT_FOUND)
+        err = RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft", 0,
+                            KEY_CREATE_SUB_KEY | exmpls_view(), &key);
+    if (err == ERROR_SUCCESS)
+        RegCloseKey(key);
+    return (DWORD)err;
+}
+
 DWORD exmpls_delete_values(void)
 {
     static const WCHAR *const names[] = { L"DATA1", L"DATA2", L"DATA3", L"DATA0" };

@@ -26,6 +26,13 @@ DWORD exmpls_read_data0(BYTE **data, DWORD *len, BOOL *present, BOOL *is_binary)
  * creating ExMPLS with EXMPLS_SDDL if it does not exist. */
 DWORD exmpls_write_data0(const BYTE *blob, DWORD len);
 
+/* Whether this account could write DATA0, asked without writing: ExMPLS
+ * opened for KEY_SET_VALUE or, when it does not exist, its parent for
+ * KEY_CREATE_SUB_KEY.  ERROR_SUCCESS, or the error the write would get
+ * (what /diagnose predicts Publish's ErrID from).  The fault-point build
+ * answers ERROR_ACCESS_DENIED for deny-exmpls-write, as its writes do. */
+DWORD exmpls_check_writable(void);
+
 /* Deletes DATA0..DATA3; absent values and an absent key are fine. */
 DWORD exmpls_delete_values(void);
 

@@ -2,7 +2,7 @@
 #include "lifetime.h"
 
 #include "factory.h"
-#include "empkp.h"
+#include "self.h"
 
 static LONG locks;
 static LONG ever_locked;
@@ -89,7 +89,9 @@ DWORD server_run(void)
     hr = CoInitializeEx(NULL, COINIT_MULTITHREADED);
     if (FAILED(hr))
         return (DWORD)hr;
-    hr = CoRegisterClassObject(&CLSID_PubKeyPublisher, factory_instance(),
+    /* The class of the identity this program's file name gives it
+     * (identity.h): ExchKP.exe serves ExchKP.PubKeyPublisher's CLSID. */
+    hr = CoRegisterClassObject(identity_clsid(self_identity()), factory_instance(),
                                CLSCTX_LOCAL_SERVER, REGCLS_MULTIPLEUSE, &cookie);
     if (FAILED(hr)) {
         CoUninitialize();

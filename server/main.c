@@ -6,6 +6,7 @@
 
 #include "cmdline.h"
 #include "console.h"
+#include "diagnose.h"
 #include "lifetime.h"
 #include "publish.h"
 #include "register.h"
@@ -56,6 +57,8 @@ static DWORD run(const struct cmdline *cmd)
         snprintf(msg, sizeof(msg), "ErrID=%ld\n", (long)err);
         console_write(0, msg);
         return err;
+    case CMDLINE_DIAGNOSE:
+        return diagnose(cmd->fix, cmd->json);
     case CMDLINE_ERROR:
     default:
         snprintf(msg, sizeof(msg), "empkp: %s\n", cmd->message);

@@ -1,56 +1,80 @@
 /* COM registration of empkp.exe, written to HKLM\SOFTWARE\Classes so that
- * it is machine-wide whatever the caller's per-user classes hold.
+ * it is machine-wide whatever the caller's per-user classes hold.  What is
+ * registered is the identity the program's file name gives it (identity.h):
+ * EMPKP.PubKeyPublisher as empkp.exe, ExchKP.PubKeyPublisher as ExchKP.exe.
  *
  *   CLSID\{clsid}                     "PubKeyPublisher Class", AppID={appid}
- *     LocalServer32                   "<full path of empkp.exe>" (quoted)
- *     ProgID                          EMPKP.PubKeyPublisher.1
- *     VersionIndependentProgID        EMPKP.PubKeyPublisher
+ *     LocalServer32                   "<full path of the exe>" (quoted)
+ *     ProgID                          <progid>.1
+ *     VersionIndependentProgID        <progid>
  *     TypeLib                         {libid}
  *     Version                         1.0
- *   EMPKP.PubKeyPublisher[.1]         CLSID={clsid}  (and CurVer)
- *   AppID\{appid}                     "EMPKP": the name DCOM Config lists
- *   AppID\empkp.exe                   AppID={appid}
+ *   <progid>[.1]                      CLSID={clsid}  (and CurVer)
+ *   AppID\{appid}                     "EMPKP" / "ExchKP": the name DCOM Config lists
+ *   AppID\<exe file name>             AppID={appid}
  *   TypeLib\{libid}, Interface\{iid}  by RegisterTypeLib, from the copy of
  *                                     the library embedded in the exe
  * and the event source, so Event Viewer finds our message texts:
  *   HKLM\SYSTEM\...\EventLog\Application\EMPKP  EventMessageFile, TypesSupported
+ *
+ * The type library, Interface\{iid} and the event source are shared by both
+ * identities (one interface, one event source).  Unregistering one identity
+ * while the other stays registered leaves them in place, pointed at the
+ * other's program if they named ours: two copies registered side by side
+ * (empkp.exe and ExchKP.exe) can be removed in either order.
  */
 #include "register.h"
 
 #include "empkp.h"
 #include "eventlog.h"
+#include "localserver.h"
+#include "self.h"
 #include "typelib.h"
 
 #include <oleauto.h>
 #include <stdio.h>
+#include <stdlib.h>
 
-#define PROGID             L"EMPKP.PubKeyPublisher"
-#define PROGID_VERSIONED   L"EMPKP.PubKeyPublisher.1"
 #define CLASS_NAME         L"PubKeyPublisher Class"
-#define APPID_NAME         L"EMPKP"
 #define CLASSES            L"SOFTWARE\\Classes\\"
 /* The oleaut32 marshaler that RegisterTypeLib names for dual interfaces. */
 #define TYPELIB_MARSHALER  L"{00020424-0000-0000-C000-000000000046}"
 
-/* The AppID named in the IDL's neighbourhood: ours, documented in README. */
-static const GUID APPID_EMPKP =
-    { 0xD618966E, 0x4B67, 0x47DB, { 0xB2, 0xCC, 0x35, 0x0E, 0xD3, 0x96, 0xB2, 0xAB } };
-
 struct names {
-    WCHAR clsid[39], appid[39], libid[39], iid[39];
+    enum identity_kind kind;
+    WCHAR clsid[39], appid[39], libid[39], iid[39], other_clsid[39];
+    WCHAR progid[64], progid_versioned[64], appid_name[32];
     WCHAR exe_path[MAX_PATH * 2];
     const WCHAR *exe_name;           /* points into exe_path */
 };
 
+static void widen(const char *ascii, WCHAR *out, int size)
+{
+    if (!MultiByteToWideChar(CP_UTF8, 0, ascii, -1, out, size))
+        out[0] = 0;
+}
+
 static DWORD get_names(struct names *n)
 {
+    const struct identity_names *id;
     const WCHAR *p;
+    char *utf8;
     DWORD err = typelib_exe_path(n->exe_path, ARRAYSIZE(n->exe_path));
 
     if (err)
         return err;
-    StringFromGUID2(&CLSID_PubKeyPublisher, n->clsid, ARRAYSIZE(n->clsid));
-    StringFromGUID2(&APPID_EMPKP, n->appid, ARRAYSIZE(n->appid));
+    utf8 = utf8_from_wide(n->exe_path);
+    if (!utf8)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    n->kind = identity_from_path(utf8);
+    free(utf8);
+    id = identity_names(n->kind);
+    widen(id->clsid, n->clsid, ARRAYSIZE(n->clsid));
+    widen(id->appid, n->appid, ARRAYSIZE(n->appid));
+    widen(id->progid, n->progid, ARRAYSIZE(n->progid));
+    widen(id->progid_versioned, n->progid_versioned, ARRAYSIZE(n->progid_versioned));
+    widen(id->appid_name, n->appid_name, ARRAYSIZE(n->appid_name));
+    widen(identity_names(identity_other(n->kind))->clsid, n->other_clsid, ARRAYSIZE(n->other_clsid));
     StringFromGUID2(&LIBID_EMPKPLib, n->libid, ARRAYSIZE(n->libid));
     StringFromGUID2(&IID_IPubKeyPublisher, n->iid, ARRAYSIZE(n->iid));
     n->exe_name = n->exe_path;
@@ -139,25 +163,25 @@ static void get_string(const WCHAR *a, const WCHAR *b, const WCHAR *c, const WCH
     if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_QUERY_VALUE, &key) != ERROR_SUCCESS)
         return;
     if (RegQueryValueExW(key, name, NULL, &type, (BYTE *)out, &bytes) != ERROR_SUCCESS ||
-        type != REG_SZ)
+        (type != REG_SZ && type != REG_EXPAND_SZ))
         bytes = 0;
     out[bytes / sizeof(WCHAR)] = 0;
     RegCloseKey(key);
 }
 
-static DWORD register_typelib(const struct names *n)
+static DWORD register_typelib_from(const WCHAR *exe_path)
 {
     ITypeLib *lib;
-    HRESULT hr = LoadTypeLibEx(n->exe_path, REGKIND_NONE, &lib);
+    HRESULT hr = LoadTypeLibEx(exe_path, REGKIND_NONE, &lib);
 
     if (SUCCEEDED(hr)) {
-        hr = RegisterTypeLib(lib, (OLECHAR *)n->exe_path, NULL);
+        hr = RegisterTypeLib(lib, (OLECHAR *)exe_path, NULL);
         ITypeLib_Release(lib);
     }
     return SUCCEEDED(hr) ? ERROR_SUCCESS : (DWORD)hr;
 }
 
-static DWORD register_event_source(const struct names *n)
+static DWORD set_event_message_file(const WCHAR *exe_path)
 {
     DWORD types = EVENTLOG_ERROR_TYPE | EVENTLOG_WARNING_TYPE | EVENTLOG_INFORMATION_TYPE;
     HKEY key;
@@ -167,12 +191,53 @@ static DWORD register_event_source(const struct names *n)
                           KEY_SET_VALUE, NULL, &key, NULL);
     if (err != ERROR_SUCCESS)
         return (DWORD)err;
-    err = RegSetValueExW(key, L"EventMessageFile", 0, REG_EXPAND_SZ, (const BYTE *)n->exe_path,
-                         (DWORD)((wcslen(n->exe_path) + 1) * sizeof(WCHAR)));
+    err = RegSetValueExW(key, L"EventMessageFile", 0, REG_EXPAND_SZ, (const BYTE *)exe_path,
+                         (DWORD)((wcslen(exe_path) + 1) * sizeof(WCHAR)));
     if (err == ERROR_SUCCESS)
         err = RegSetValueExW(key, L"TypesSupported", 0, REG_DWORD, (const BYTE *)&types, sizeof(types));
     RegCloseKey(key);
     return (DWORD)err;
+}
+
+/* EventMessageFile of our event source; FALSE when absent or not a string. */
+static BOOL read_event_message_file(WCHAR *out, DWORD size)
+{
+    DWORD type, bytes = (size - 1) * sizeof(WCHAR);
+    HKEY key;
+    LONG err;
+
+    out[0] = 0;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, EVENT_SOURCE_KEY, 0, KEY_QUERY_VALUE, &key) != ERROR_SUCCESS)
+        return FALSE;
+    err = RegQueryValueExW(key, L"EventMessageFile", NULL, &type, (BYTE *)out, &bytes);
+    RegCloseKey(key);
+    if (err != ERROR_SUCCESS || (type != REG_SZ && type != REG_EXPAND_SZ))
+        return FALSE;
+    out[bytes / sizeof(WCHAR)] = 0;
+    return TRUE;
+}
+
+/* The program the other identity's LocalServer32 names, when that identity
+ * is registered: then the keys both share stay. */
+static BOOL other_identity_path(const struct names *n, WCHAR *out, DWORD size)
+{
+    WCHAR value[MAX_PATH * 2 + 64];
+    char *utf8, path[MAX_PATH * 6];
+    WCHAR *wide;
+    BOOL found = FALSE;
+
+    out[0] = 0;
+    get_string(L"CLSID", n->other_clsid, L"LocalServer32", NULL, value, ARRAYSIZE(value));
+    if (!value[0] || !(utf8 = utf8_from_wide(value)))
+        return FALSE;
+    if (localserver_path(utf8, path, sizeof(path), NULL) && (wide = wide_from_utf8(path))) {
+        found = wcslen(wide) < size;
+        if (found)
+            lstrcpyW(out, wide);
+        free(wide);
+    }
+    free(utf8);
+    return found;
 }
 
 DWORD register_server(void)
@@ -192,16 +257,16 @@ DWORD register_server(void)
         { L"CLSID", n.clsid, NULL, NULL, CLASS_NAME },
         { L"CLSID", n.clsid, NULL, L"AppID", n.appid },
         { L"CLSID", n.clsid, L"LocalServer32", NULL, quoted },
-        { L"CLSID", n.clsid, L"ProgID", NULL, PROGID_VERSIONED },
-        { L"CLSID", n.clsid, L"VersionIndependentProgID", NULL, PROGID },
+        { L"CLSID", n.clsid, L"ProgID", NULL, n.progid_versioned },
+        { L"CLSID", n.clsid, L"VersionIndependentProgID", NULL, n.progid },
         { L"CLSID", n.clsid, L"TypeLib", NULL, n.libid },
         { L"CLSID", n.clsid, L"Version", NULL, L"1.0" },
-        { PROGID_VERSIONED, NULL, NULL, NULL, CLASS_NAME },
-        { PROGID_VERSIONED, L"CLSID", NULL, NULL, n.clsid },
-        { PROGID, NULL, NULL, NULL, CLASS_NAME },
-        { PROGID, L"CLSID", NULL, NULL, n.clsid },
-        { PROGID, L"CurVer", NULL, NULL, PROGID_VERSIONED },
-        { L"AppID", n.appid, NULL, NULL, APPID_NAME },
+        { n.progid_versioned, NULL, NULL, NULL, CLASS_NAME },
+        { n.progid_versioned, L"CLSID", NULL, NULL, n.clsid },
+        { n.progid, NULL, NULL, NULL, CLASS_NAME },
+        { n.progid, L"CLSID", NULL, NULL, n.clsid },
+        { n.progid, L"CurVer", NULL, NULL, n.progid_versioned },
+        { L"AppID", n.appid, NULL, NULL, n.appid_name },
         { L"AppID", n.exe_name, NULL, L"AppID", n.appid },
     };
     size_t i;
@@ -209,24 +274,35 @@ DWORD register_server(void)
     for (i = 0; i < ARRAYSIZE(values) && !err; i++)
         err = set_string(values[i].a, values[i].b, values[i].c, values[i].name, values[i].value);
     if (!err)
-        err = register_typelib(&n);
+        err = register_typelib_from(n.exe_path);
     if (!err)
-        err = register_event_source(&n);
+        err = set_event_message_file(n.exe_path);
     if (err)
         unregister_server();  /* leave no half registration behind */
     return err;
 }
 
-DWORD unregister_server(void)
+/* The type library, Interface\{iid} and the event source: removed when no
+ * identity is left, else kept and pointed at the other identity's program
+ * if they named this one. */
+static DWORD unregister_shared(const struct names *n)
 {
-    struct names n;
-    WCHAR value[64];
-    DWORD err = get_names(&n), first = ERROR_SUCCESS, e;
+    WCHAR value[64], other[MAX_PATH * 2], message_file[MAX_PATH * 2];
+    DWORD first = ERROR_SUCCESS, e;
     BSTR tlb_path;
     HRESULT hr;
 
-    if (err)
-        return err;
+    if (other_identity_path(n, other, ARRAYSIZE(other))) {
+        if (SUCCEEDED(QueryPathOfRegTypeLib(&LIBID_EMPKPLib, 1, 0, LOCALE_NEUTRAL, &tlb_path))) {
+            if (!lstrcmpiW(tlb_path, n->exe_path))
+                first = register_typelib_from(other);
+            SysFreeString(tlb_path);
+        }
+        if (read_event_message_file(message_file, ARRAYSIZE(message_file)) &&
+            !lstrcmpiW(message_file, n->exe_path) && (e = set_event_message_file(other)) && !first)
+            first = e;
+        return first;
+    }
     /* Only a registered library is unregistered: asked for one that is not,
      * UnRegisterTypeLib fails (E_INVALIDARG in Wine), and unregistering what
      * is not there must succeed quietly. */
@@ -239,26 +315,38 @@ DWORD unregister_server(void)
     }
     /* The TypeLib key may outlive UnRegisterTypeLib when another arch's
      * registration of the same library shares it; ours goes either way. */
-    if ((e = delete_classes_key(L"TypeLib", n.libid)) && !first)
+    if ((e = delete_classes_key(L"TypeLib", n->libid)) && !first)
         first = e;
     /* Interface\{iid} pointing at the type library marshaler was written by
      * RegisterTypeLib for us; one pointing elsewhere belongs to the proxy
      * DLL, which regsvr32 /u empkpps.dll removes. */
-    get_string(L"Interface", n.iid, L"ProxyStubClsid32", NULL, value, ARRAYSIZE(value));
-    if (!lstrcmpiW(value, TYPELIB_MARSHALER) && (e = delete_classes_key(L"Interface", n.iid)) && !first)
+    get_string(L"Interface", n->iid, L"ProxyStubClsid32", NULL, value, ARRAYSIZE(value));
+    if (!lstrcmpiW(value, TYPELIB_MARSHALER) && (e = delete_classes_key(L"Interface", n->iid)) && !first)
         first = e;
+    if ((e = (DWORD)delete_tree(HKEY_LOCAL_MACHINE, EVENT_SOURCE_KEY, 0)) && !first)
+        first = e;
+    return first;
+}
+
+DWORD unregister_server(void)
+{
+    struct names n;
+    WCHAR value[64];
+    DWORD err = get_names(&n), first, e;
+
+    if (err)
+        return err;
+    first = unregister_shared(&n);
     if ((e = delete_classes_key(L"CLSID", n.clsid)) && !first)
         first = e;
-    if ((e = delete_classes_key(PROGID, NULL)) && !first)
+    if ((e = delete_classes_key(n.progid, NULL)) && !first)
         first = e;
-    if ((e = delete_classes_key(PROGID_VERSIONED, NULL)) && !first)
+    if ((e = delete_classes_key(n.progid_versioned, NULL)) && !first)
         first = e;
     if ((e = delete_classes_key(L"AppID", n.appid)) && !first)
         first = e;
     get_string(L"AppID", n.exe_name, NULL, L"AppID", value, ARRAYSIZE(value));
     if (!lstrcmpiW(value, n.appid) && (e = delete_classes_key(L"AppID", n.exe_name)) && !first)
-        first = e;
-    if ((e = (DWORD)delete_tree(HKEY_LOCAL_MACHINE, EVENT_SOURCE_KEY, 0)) && !first)
         first = e;
     return first;
 }

@@ -7,7 +7,8 @@
 #      consistency (publish-tests.sh), then make dist's zip and MSI
 #      (dist-tests.sh); i686 only where 32-bit Wine is installed, else a SKIP
 #      line that says so;
-#   4. per arch, under Wine, after publish-tests.sh: the credentials tool
+#   4. per arch, under Wine, after publish-tests.sh: /diagnose and the ExchKP
+#      identity (diagnose-tests.sh, its own prefix), the credentials tool
 #      empkpcred.exe (cred-tests.sh, its own prefix), then load on one
 #      server (stress-tests.sh), the same i686 rule.
 # Ends with summary.sh's line "N passed, N failed[, N skipped]".
@@ -41,6 +42,7 @@ fi
 for arch in x86_64 i686; do
     "$top/tests/wine-tests.sh" "$arch"
     "$top/tests/publish-tests.sh" "$arch"
+    "$top/tests/diagnose-tests.sh" "$arch"
     "$top/tests/cred-tests.sh" "$arch"
     "$top/tests/stress-tests.sh" "$arch"
 done

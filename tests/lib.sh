@@ -96,14 +96,17 @@ install_empkp() {
     cp "$(dirname "${BASH_SOURCE[0]}")"/e2e/*.vbs "$out"/tests/*.exe "$c/empkp-tests/"
 }
 
-# kb_script_msgbox LOADER LOGDIR PNG: runs the KB's Exchange 2003 script
+# kb_script_msgbox LOADER LOGDIR PNG [SCRIPT]: runs one of the KB's scripts
 # verbatim with wscript, as an administrator would (double-click), reads the
 # text of the message box it shows (msgbox-text.exe), takes a screenshot,
-# and closes the box with Return as a person would.  Leaves the box's text
-# in LOGDIR/box.out ("text: ..." lines) and returns wscript's exit code.
+# and closes the box with Return as a person would.  SCRIPT is a file name
+# in C:\empkp-tests (default: the Exchange 2003 / MOM 2005 script,
+# kb911143-exchange2003.vbs; kb911143-exchange2000-mom2000.vbs is the
+# Exchange 2000 / MOM 2000 SP1 one).  Leaves the box's text in
+# LOGDIR/box.out ("text: ..." lines) and returns wscript's exit code.
 kb_script_msgbox() {
-    local wine=$1 log=$2 png=$3 pid
-    wrun 180 "$log/kb.out" "$wine" wscript.exe 'C:\empkp-tests\kb911143-exchange2003.vbs' &
+    local wine=$1 log=$2 png=$3 script=${4:-kb911143-exchange2003.vbs} pid
+    wrun 180 "$log/kb.out" "$wine" wscript.exe "C:\\empkp-tests\\$script" &
     pid=$!
     wrun 120 "$log/box.out" "$wine" 'C:\empkp-tests\msgbox-text.exe' 90
     import -window root "$png" >/dev/null 2>&1 || true

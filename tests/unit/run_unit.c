@@ -14,6 +14,9 @@ int main(void)
 
     srunner_add_suite(sr, cmdline_suite());
     srunner_add_suite(sr, publish_plan_suite());
+    srunner_add_suite(sr, identity_suite());
+    srunner_add_suite(sr, pe_check_suite());
+    srunner_add_suite(sr, diagnose_suite());
     srunner_add_suite(sr, credblob_suite());
     srunner_add_suite(sr, credtool_suite());
     srunner_run_all(sr, CK_NORMAL);

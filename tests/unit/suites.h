@@ -8,6 +8,9 @@
 Suite *keyblob_suite(void);   /* test_keyblob.c: crypto/keyblob.c */
 Suite *cmdline_suite(void);   /* test_cmdline.c: server/cmdline.c */
 Suite *publish_plan_suite(void); /* test_publish_plan.c: server/publish_plan.c */
+Suite *identity_suite(void);  /* test_identity.c: server/identity.c, server/localserver.c */
+Suite *pe_check_suite(void);  /* test_pe_check.c: server/pe_check.c */
+Suite *diagnose_suite(void);  /* test_diagnose.c: server/diagnose_logic.c, diagnose_report.c */
 Suite *credblob_suite(void);  /* test_credblob.c: crypto/credblob.c */
 Suite *credtool_suite(void);  /* test_credtool.c: tools/credargs.c, tools/credinput.c */
 

@@ -105,6 +105,88 @@ START_TEST(test_usage_names_every_switch)
 }
 END_TEST
 
+static struct cmdline parse_n(int argc, const char *a1, const char *a2, const char *a3, const char *a4)
+{
+    const char *argv[] = { "empkp.exe", a1, a2, a3, a4, NULL };
+    struct cmdline cmd;
+
+    cmdline_parse(argc, argv, &cmd);
+    return cmd;
+}
+
+START_TEST(test_diagnose_and_its_options)
+{
+    static const struct { int argc; const char *a1, *a2, *a3; int fix, json; } cases[] = {
+        { 2, "/diagnose", NULL, NULL, 0, 0 },
+        { 2, "-DIAGNOSE", NULL, NULL, 0, 0 },
+        { 3, "/diagnose", "/fix", NULL, 1, 0 },
+        { 3, "/Diagnose", "-FIX", NULL, 1, 0 },
+        { 3, "/diagnose", "/format:json", NULL, 0, 1 },
+        { 3, "/diagnose", "/FORMAT:JSON", NULL, 0, 1 },
+        { 3, "/diagnose", "/format:text", NULL, 0, 0 },
+        { 4, "/diagnose", "/fix", "/format:json", 1, 1 },
+        { 4, "/diagnose", "/format:json", "/fix", 1, 1 },
+        { 4, "/diagnose", "-format:Json", "-fix", 1, 1 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct cmdline cmd = parse_n(cases[i].argc, cases[i].a1, cases[i].a2, cases[i].a3, NULL);
+        ck_assert_msg(cmd.action == CMDLINE_DIAGNOSE, "case %zu: %s", i, cmd.message);
+        ck_assert_int_eq(cmd.fix, cases[i].fix);
+        ck_assert_int_eq(cmd.json, cases[i].json);
+        ck_assert_str_eq(cmd.message, "");
+    }
+}
+END_TEST
+
+START_TEST(test_diagnose_options_only_after_diagnose)
+{
+    static const struct { int argc; const char *a1, *a2, *a3, *a4; const char *says; } cases[] = {
+        { 2, "/fix", NULL, NULL, NULL, "only valid after /diagnose" },
+        { 2, "/format:json", NULL, NULL, NULL, "only valid after /diagnose" },
+        { 3, "/fix", "/diagnose", NULL, NULL, "only valid after /diagnose" },
+        { 3, "/format:json", "/diagnose", NULL, NULL, "only valid after /diagnose" },
+        { 3, "/publish", "/fix", NULL, NULL, "only valid after /diagnose" },
+        { 3, "/regserver", "/format:json", NULL, NULL, "only valid after /diagnose" },
+        { 3, "-Embedding", "/fix", NULL, NULL, "only valid after /diagnose" },
+        { 4, "/diagnose", "/fix", "/fix", NULL, "/fix given twice" },
+        { 4, "/diagnose", "/format:json", "/format:text", NULL, "/format given twice" },
+        { 5, "/diagnose", "/fix", "/format:json", "/fix", "/fix given twice" },
+        { 3, "/diagnose", "/format:xml", NULL, NULL, "unknown /diagnose option" },
+        { 3, "/diagnose", "/format:", NULL, NULL, "unknown /diagnose option" },
+        { 3, "/diagnose", "/format", NULL, NULL, "unknown /diagnose option" },
+        { 3, "/diagnose", "/fixx", NULL, NULL, "unknown /diagnose option" },
+        { 3, "/diagnose", "fix", NULL, NULL, "unknown /diagnose option" },
+        { 3, "/diagnose", "/diagnose", NULL, NULL, "unknown /diagnose option" },
+        { 3, "/diagnose", "/regserver", NULL, NULL, "unknown /diagnose option" },
+        { 3, "/diagnose", "", NULL, NULL, "unknown /diagnose option" },
+        { 3, "/diagnose", NULL, NULL, NULL, "unknown /diagnose option" },
+        { 2, "/diagnosefix", NULL, NULL, NULL, "unknown argument" },
+        { 2, "/diagnose:json", NULL, NULL, NULL, "unknown argument" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct cmdline cmd = parse_n(cases[i].argc, cases[i].a1, cases[i].a2, cases[i].a3, cases[i].a4);
+        ck_assert_msg(cmd.action == CMDLINE_ERROR, "case %zu accepted", i);
+        ck_assert_msg(strstr(cmd.message, cases[i].says) != NULL, "case %zu: %s", i, cmd.message);
+        ck_assert_uint_lt(strlen(cmd.message), sizeof(cmd.message));
+    }
+}
+END_TEST
+
+START_TEST(test_usage_names_diagnose)
+{
+    const char *usage = cmdline_usage();
+
+    ck_assert_ptr_nonnull(strstr(usage, "/diagnose"));
+    ck_assert_ptr_nonnull(strstr(usage, "/fix"));
+    ck_assert_ptr_nonnull(strstr(usage, "/format:json"));
+    ck_assert_ptr_nonnull(strstr(usage, "ExchKP.exe"));
+}
+END_TEST
+
 Suite *cmdline_suite(void)
 {
     Suite *s = suite_create("cmdline");
@@ -116,6 +198,9 @@ Suite *cmdline_suite(void)
     tcase_add_test(tc, test_two_switches_are_refused);
     tcase_add_test(tc, test_long_argument_is_cut_in_message);
     tcase_add_test(tc, test_usage_names_every_switch);
+    tcase_add_test(tc, test_diagnose_and_its_options);
+    tcase_add_test(tc, test_diagnose_options_only_after_diagnose);
+    tcase_add_test(tc, test_usage_names_diagnose);
     suite_add_tcase(s, tc);
     return s;
 }

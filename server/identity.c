@@ -1,0 +1,63 @@
+/* See identity.h. */
+#include "identity.h"
+
+#include <stddef.h>
+
+static const struct identity_names names[IDENTITY_COUNT] = {
+    [IDENTITY_EMPKP] = {
+        .progid = "EMPKP.PubKeyPublisher",
+        .progid_versioned = "EMPKP.PubKeyPublisher.1",
+        .clsid = "{94A6DCD0-B6F5-40E8-8C9D-CEE2C7796380}",
+        .appid = "{D618966E-4B67-47DB-B2CC-350ED396B2AB}",
+        .appid_name = "EMPKP",
+        .exe_name = "empkp.exe",
+        .mp_versions = "Exchange 2003, or Exchange 2000 with MOM 2005",
+        .event_not_created = 10001,
+        .event_publish_failed = 10000,
+    },
+    [IDENTITY_EXCHKP] = {
+        .progid = "ExchKP.PubKeyPublisher",
+        .progid_versioned = "ExchKP.PubKeyPublisher.1",
+        .clsid = "{E3D2F927-69FA-4EFD-8D05-8726EF540A06}",
+        .appid = "{54C3C0DA-BDB0-4369-8530-A01726E814E5}",
+        .appid_name = "ExchKP",
+        .exe_name = "ExchKP.exe",
+        .mp_versions = "Exchange 2000 with MOM 2000 SP1",
+        .event_not_created = 9972,
+        .event_publish_failed = 9970,
+    },
+};
+
+static int ascii_tolower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+enum identity_kind identity_from_path(const char *path)
+{
+    static const char exchkp[] = "exchkp.exe";
+    const char *name, *p;
+    size_t i;
+
+    if (!path)
+        return IDENTITY_EMPKP;
+    /* The file name: after the last separator, or after "C:" in "C:ExchKP.exe". */
+    name = path;
+    for (p = path; *p; p++)
+        if (*p == '\\' || *p == '/' || (*p == ':' && p == path + 1))
+            name = p + 1;
+    for (i = 0; i < sizeof(exchkp) - 1; i++)
+        if (!name[i] || ascii_tolower((unsigned char)name[i]) != exchkp[i])
+            return IDENTITY_EMPKP;
+    return name[i] ? IDENTITY_EMPKP : IDENTITY_EXCHKP;
+}
+
+const struct identity_names *identity_names(enum identity_kind kind)
+{
+    return &names[kind == IDENTITY_EXCHKP ? IDENTITY_EXCHKP : IDENTITY_EMPKP];
+}
+
+enum identity_kind identity_other(enum identity_kind kind)
+{
+    return kind == IDENTITY_EXCHKP ? IDENTITY_EMPKP : IDENTITY_EXCHKP;
+}

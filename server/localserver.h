@@ -1,0 +1,23 @@
+/* The program a LocalServer32 value names, as COM would start it.
+ *
+ * The value is a command line: "C:\Program Files\Exchsrvr\bin\empkp.exe",
+ * a quoted path with arguments ("...\empkp.exe" -Embedding), or an unquoted
+ * one (C:\PROGRA~1\Exchsrvr\bin\empkp.exe, the KB's example, or one with
+ * spaces, which CreateProcess resolves by trying each space in turn).
+ * Plain C with no Windows headers (UTF-8 in and out), unit-tested natively;
+ * the registry and the file system are the caller's. */
+#ifndef EMPKP_LOCALSERVER_H
+#define EMPKP_LOCALSERVER_H
+
+#include <stddef.h>
+
+/* Writes the program's path (unquoted, arguments stripped) to out, NUL
+ * terminated.  Unquoted, the path ends after the first ".exe" followed by a
+ * blank or the end (so "C:\Program Files\x\empkp.exe /Automation" gives the
+ * whole path), or at the first blank when there is no ".exe".  A quote that
+ * is never closed runs to the end, as CreateProcess takes it.  Returns 1, or
+ * 0 (out = "") when value is NULL or names nothing, or the path does not fit
+ * in size bytes.  *quoted (may be NULL) tells whether it was quoted. */
+int localserver_path(const char *value, char *out, size_t size, int *quoted);
+
+#endif

@@ -1,0 +1,57 @@
+/* See self.h. */
+#include "self.h"
+
+#include <stdlib.h>
+
+#include "empkp.h"
+#include "typelib.h"
+
+enum identity_kind self_identity(void)
+{
+    WCHAR path[MAX_PATH * 2];
+    enum identity_kind kind = IDENTITY_EMPKP;
+    char *utf8;
+
+    if (typelib_exe_path(path, ARRAYSIZE(path)) == ERROR_SUCCESS && (utf8 = utf8_from_wide(path))) {
+        kind = identity_from_path(utf8);
+        free(utf8);
+    }
+    return kind;
+}
+
+const CLSID *identity_clsid(enum identity_kind kind)
+{
+    return kind == IDENTITY_EXCHKP ? &CLSID_ExchKPPubKeyPublisher : &CLSID_PubKeyPublisher;
+}
+
+char *utf8_from_wide(const WCHAR *wide)
+{
+    int len;
+    char *out;
+
+    if (!wide)
+        return NULL;
+    len = WideCharToMultiByte(CP_UTF8, 0, wide, -1, NULL, 0, NULL, NULL);
+    out = len > 0 ? malloc((size_t)len) : NULL;
+    if (out && !WideCharToMultiByte(CP_UTF8, 0, wide, -1, out, len, NULL, NULL)) {
+        free(out);
+        out = NULL;
+    }
+    return out;
+}
+
+WCHAR *wide_from_utf8(const char *utf8)
+{
+    int len;
+    WCHAR *out;
+
+    if (!utf8)
+        return NULL;
+    len = MultiByteToWideChar(CP_UTF8, 0, utf8, -1, NULL, 0);
+    out = len > 0 ? malloc((size_t)len * sizeof(WCHAR)) : NULL;
+    if (out && !MultiByteToWideChar(CP_UTF8, 0, utf8, -1, out, len)) {
+        free(out);
+        out = NULL;
+    }
+    return out;
+}

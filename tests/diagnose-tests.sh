@@ -1,0 +1,369 @@
+#!/usr/bin/env bash
+# tests/diagnose-tests.sh ARCH: KB 911143 as a command, under Wine in a fresh
+# prefix build/ARCH/wineprefix-diagnose:
+#   - empkp /diagnose on a working install: every check, verdict 9986, exit 0,
+#     nothing changed; then one failure the KB describes at a time, each
+#     asserting the check that names the cause, the MOM event and the exit
+#     code (the whole 32-bit code, read by exitcode.exe: a Unix shell sees it
+#     modulo 256): ExMPLS deleted, DATA0 corrupted, the exe unregistered (and
+#     /fix repairing it), LocalServer32 naming a missing file, a file that is
+#     not a PE image, a PE image for another machine (ARM64 header), the AppID
+#     removed, Publish failing on an unwritable ExMPLS (a real DACL, and the
+#     fault-point build called through COM); /format:json parses;
+#   - ExchKP compatibility: ExchKP.exe in the KB's MOM 2000 SP1 folder,
+#     ExchKP /regserver, the KB's Exchange 2000 / MOM 2000 SP1 script verbatim
+#     (message box shows 0), the same DATA0 as EMPKP's, both identities side
+#     by side and each unregistered with the other left working.
+# Results go to $RESULTS (see lib.sh).  Needs DISPLAY from xvfb_start.
+set -uo pipefail
+arch=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/$arch
+log=$out/test-logs/diagnose
+# shellcheck source=tests/lib.sh
+source "$top/tests/lib.sh"
+
+if [[ $arch == i686 && ${WINE32:-no} != yes ]]; then
+    skip "diagnose/$arch" "32-bit Wine (wine32:i386) is not installed: ${WINE32_WHY:-unknown reason}; NOT run"
+    exit 0
+fi
+WINE=$(wine_for "$arch")
+REG=(/usr/lib/wine/wine64 reg)
+classes_view=/reg:64; [[ $arch == i686 ]] && classes_view=/reg:32
+EXE="$INSTALL_DIR\\empkp.exe"
+ONEPOINT='C:\Program Files\Microsoft Operations Manager 2000\OnePoint'
+XEXE="$ONEPOINT\\ExchKP.exe"
+T='C:\empkp-tests'
+CLSID='{94A6DCD0-B6F5-40E8-8C9D-CEE2C7796380}'
+XCLSID='{E3D2F927-69FA-4EFD-8D05-8726EF540A06}'
+APPID='{D618966E-4B67-47DB-B2CC-350ED396B2AB}'
+XAPPID='{54C3C0DA-BDB0-4369-8530-A01726E814E5}'
+LIBID='{552841D7-ED79-424D-A566-F1A8ADCE8E18}'
+C='HKLM\SOFTWARE\Classes'
+EXMPLS='HKLM\SOFTWARE\Microsoft\ExMPLS'
+GOOD_SDDL='D:P(A;CI;KA;;;SY)(A;CI;KA;;;BA)'
+
+rm -rf "$log"; mkdir -p "$log"
+echo "== /diagnose and ExchKP, $arch (Wine prefix $out/wineprefix-diagnose)"
+if ! wine_prefix_new "$out/wineprefix-diagnose"; then
+    fail "diagnose/$arch/prefix" "wineboot failed"
+    exit 0
+fi
+trap wine_stop EXIT
+install_empkp "$out"
+cdrive=$(drive_c)
+cp "$out/empkpcred.exe" "$cdrive/Program Files/Exchsrvr/bin/"
+mkdir -p "$cdrive/Program Files/Microsoft Operations Manager 2000/OnePoint"
+
+reg_q()   { wrun 60 "$log/reg.out" "${REG[@]}" query "$@"; }
+reg_val() { # VIEW KEY: the default REG_SZ value of KEY
+    reg_q "$2" /ve "$1" || return 1
+    sed -n 's/^ *[^ ].*REG_[A-Z_]* *//p' "$log/reg.out" | tr -d '\r' | head -n 1
+}
+reg_set_default() { wrun 60 "$log/reg.out" "${REG[@]}" add "$1" /ve /d "$2" /f "$classes_view"; }
+probe() { wrun 120 "$log/probe.out" "$WINE" "$T\\probe.exe" "$@"; tr -d '\r' <"$log/probe.out"; }
+
+# Any of our servers still running in this prefix (a lingering one would
+# answer activations the broken registry no longer allows).
+servers_running() {
+    local pid
+    for pid in $(pgrep -i -f 'empkp\.exe|exchkp\.exe|empkp-faults\.exe' 2>/dev/null); do
+        tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qxF "WINEPREFIX=$WINEPREFIX" && return 0
+    done
+    return 1
+}
+wait_servers_gone() { for _ in $(seq 40); do servers_running || return 0; sleep 0.5; done; return 1; }
+
+# diagnose [PROGRAM] -- ARGS: runs PROGRAM (default empkp.exe) /diagnose ARGS
+# through exitcode.exe; the report without CR is in $log/diag.txt, the
+# whole exit code in $code.  A server of the previous run may still be
+# lingering (3 s): cases that break the registration wait it out first
+# (wait_servers_gone), the others need not.
+diagnose() {
+    local program=$EXE
+    if [[ $1 != -- ]]; then program=$1; shift; fi
+    shift
+    wrun 240 "$log/diag.out" "$WINE" "$T\\exitcode.exe" "$program" /diagnose "$@"
+    tr -d '\r' <"$log/diag.out" | grep -v '^exit=' >"$log/diag.txt"
+    code=$(tr -d '\r' <"$log/diag.out" | sed -n 's/^exit=//p')
+    cp "$log/diag.txt" "$log/diag-$((++runs)).txt"
+}
+runs=0
+# line STATUS CHECK REGEX: the report has "STATUS CHECK: ..." matching REGEX.
+line() { grep -E "^$1 $2: .*$3" "$log/diag.txt" >/dev/null || { WHY="no \"$1 $2: ...$3\" in $(grep -E "^[A-Z]+ $2:" "$log/diag.txt" | head -n 1)"; return 1; }; }
+# verdict EVENT: the VERDICT line names EVENT and the exit code is EVENT (0 for 9986).
+verdict() {
+    local want=$1; [[ $1 == 9986 ]] && want=0
+    if grep -q "^VERDICT $1 " "$log/diag.txt" && [[ $code == "$want" ]]; then return 0; fi
+    WHY="exit=$code, $(grep '^VERDICT' "$log/diag.txt" | cut -c1-60)"
+    return 1
+}
+# fix_line REGEX: the report has a "FIX ..." line matching REGEX.
+fix_line() { grep -E "^FIX .*$1" "$log/diag.txt" >/dev/null || { WHY="no FIX line matching $1"; return 1; }; }
+no_fail() { ! grep -q '^FAIL ' "$log/diag.txt" || { WHY=$(grep '^FAIL ' "$log/diag.txt" | head -n 2); return 1; }; }
+# The registry and key store as /diagnose may not change them.
+snapshot() {
+    wrun 60 "$log/snap.out" "${REG[@]}" export 'HKLM\SOFTWARE\Classes' "$T\\classes.reg" /y "$classes_view"
+    wrun 60 "$log/snap.out" "${REG[@]}" export "$EXMPLS" "$T\\exmpls.reg" /y /reg:64 || : >"$cdrive/empkp-tests/exmpls.reg"
+    { cat "$cdrive/empkp-tests/classes.reg" "$cdrive/empkp-tests/exmpls.reg"; probe store-public; } | md5sum
+}
+# A working install again: registration and key as /regserver and Publish leave them.
+healthy() {
+    probe set-sddl "$GOOD_SDDL" >/dev/null
+    wrun 120 "$log/heal.out" "$WINE" "$EXE" /regserver &&
+        wrun 300 "$log/heal.out" "$WINE" "$EXE" /publish
+}
+
+wrun 120 "$log/regserver.out" "$WINE" "$EXE" /regserver ||
+    { fail "diagnose/$arch/regserver" "$(tr -d '\r' <"$log/regserver.out")"; exit 0; }
+wrun 300 "$log/publish.out" "$WINE" "$EXE" /publish
+
+# --- a working install ------------------------------------------------------------
+before=$(snapshot)
+diagnose --
+check "diagnose/$arch healthy: verdict 9986, exit code 0" verdict 9986
+check "diagnose/$arch healthy: no FAIL line" no_fail
+n=$(grep -cE '^(PASS|WARN|FAIL) ' "$log/diag.txt")
+WHY="$n check lines" check "diagnose/$arch healthy: 16 checks, one line each" test "$n" -eq 16
+check "diagnose/$arch healthy: Publish() called through COM, ErrID 0" line PASS 'Publish\(\)' 'returned ErrID 0'
+check "diagnose/$arch healthy: the object created through COM" line PASS 'object created' 'CLSCTX_LOCAL_SERVER'
+check "diagnose/$arch healthy: a PE image this Windows starts" line PASS 'valid Win32 application' 'yes'
+check "diagnose/$arch healthy: the helper at the KB's Exchange 2003 location, registered" \
+    line PASS 'helper file' 'Exchsrvr.bin.empkp.exe: present, registered as EMPKP.PubKeyPublisher'
+check "diagnose/$arch healthy, no credentials yet: DATA1..3 WARN, nothing to decrypt" \
+    line WARN 'DATA1\.\.3 decryptable' 'nothing to decrypt'
+WHY="registry or key store changed" check "diagnose/$arch healthy: /diagnose changed nothing" test "$(snapshot)" = "$before"
+wrun 180 "$log/plain.out" "$WINE" "$EXE" /diagnose; rc=$?
+WHY="exit $rc" check "diagnose/$arch healthy: empkp /diagnose exits 0 (no exitcode.exe between)" test "$rc" -eq 0
+
+diagnose -- /format:json
+json_ok() {
+    python3 - "$log/diag.txt" "$@" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+event, n = int(sys.argv[2]), len(doc["checks"])
+assert doc["verdict"]["event"] == event, doc["verdict"]
+assert doc["verdict"]["exit_code"] == (0 if event == 9986 else event)
+assert n == 16, n
+assert all(c["status"] in ("PASS", "WARN", "FAIL") for c in doc["checks"])
+EOF
+}
+json_parses() { python3 -m json.tool "$log/diag.txt" >"$log/json.out" 2>&1 || { WHY=$(head -n 1 "$log/json.out"); return 1; }; }
+check "diagnose/$arch /format:json parses (python3 -m json.tool)" json_parses
+check "diagnose/$arch /format:json: 16 checks, verdict 9986, exit_code 0" json_ok 9986
+
+# --- credentials: set by empkpcred, decrypted by the same check, never shown ----------
+printf 'S3cret pass!\r\n' >"$log/pw.in"
+timeout 60 "$WINE" "$INSTALL_DIR\\empkpcred.exe" set /domain:CONTOSO /user:mom-svc \
+    <"$log/pw.in" >"$log/cred.out" 2>&1; rc=$?
+WHY="exit $rc: $(tr -d '\r' <"$log/cred.out")" check "diagnose/$arch empkpcred set stores DATA1..3" test "$rc" -eq 0
+diagnose --
+check "diagnose/$arch credentials: DATA1..3 present" line PASS 'DATA1\.\.3' 'DATA1, DATA2 and DATA3 present'
+check "diagnose/$arch credentials: they decrypt with the stored key" line PASS 'DATA1\.\.3 decryptable' 'decrypt with the stored key'
+not_shown() { ! grep -qiE 'CONTOSO|mom-svc|S3cret' "$log/diag.txt" || { WHY="a credential is printed"; return 1; }; }
+check "diagnose/$arch credentials: neither domain, user nor password printed" not_shown
+check "diagnose/$arch credentials: verdict 9986" verdict 9986
+wrun 60 "$log/reg.out" "${REG[@]}" add "$EXMPLS" /v DATA2 /t REG_BINARY /d 00 /f /reg:64
+diagnose --
+check "diagnose/$arch a damaged DATA2: decryptability WARNs and names it" line WARN 'DATA1\.\.3 decryptable' 'damaged.*DATA2'
+check "diagnose/$arch a damaged DATA2: verdict still 9986 (credentials come after it)" verdict 9986
+for v in DATA1 DATA2 DATA3; do wrun 60 "$log/reg.out" "${REG[@]}" delete "$EXMPLS" /v "$v" /f /reg:64; done
+
+# --- ExMPLS key deleted -------------------------------------------------------------
+wrun 60 "$log/reg.out" "${REG[@]}" delete "$EXMPLS" /f /reg:64
+before=$(snapshot)
+diagnose --
+check "diagnose/$arch ExMPLS deleted: names the key" line FAIL 'ExMPLS key' 'is not present'
+check "diagnose/$arch ExMPLS deleted: verdict 9987, exit code 9987" verdict 9987
+check "diagnose/$arch ExMPLS deleted: Publish() not called (it would write)" line WARN 'Publish\(\)' 'not called'
+WHY="something was written" check "diagnose/$arch ExMPLS deleted: /diagnose changed nothing" test "$(snapshot)" = "$before"
+healthy
+
+# --- DATA0 corrupted ----------------------------------------------------------------
+good=$(probe data0)
+wrun 60 "$log/reg.out" "${REG[@]}" add "$EXMPLS" /v DATA0 /t REG_BINARY /d "${good:0:200}" /f /reg:64
+before=$(snapshot)
+diagnose --
+check "diagnose/$arch DATA0 truncated: names DATA0" line FAIL 'DATA0' 'not a well-formed PUBLICKEYBLOB: key blob truncated'
+check "diagnose/$arch DATA0 truncated: verdict 9987" verdict 9987
+WHY="DATA0 changed" check "diagnose/$arch DATA0 truncated: /diagnose changed nothing" test "$(snapshot)" = "$before"
+probe other-blob >/dev/null
+diagnose --
+check "diagnose/$arch DATA0 of another key: names the stored key" line FAIL 'stored key' "DATA0 is another key's"
+check "diagnose/$arch DATA0 of another key: verdict 9987" verdict 9987
+healthy
+
+# --- the exe unregistered, then /fix ------------------------------------------------
+wait_servers_gone
+wrun 120 "$log/unreg.out" "$WINE" "$EXE" /unregserver
+diagnose --
+check "diagnose/$arch unregistered: names the CLSID" line FAIL 'CLSID' 'is not present: EMPKP.PubKeyPublisher is not registered'
+check "diagnose/$arch unregistered: CreateObject fails" line FAIL 'object created' 'fails'
+check "diagnose/$arch unregistered: remedy is the KB's EMPKP /regserver" line FAIL 'CLSID' 'type EMPKP /regserver'
+check "diagnose/$arch unregistered: verdict 10001, exit code 10001" verdict 10001
+diagnose -- /format:json
+check "diagnose/$arch unregistered: /format:json parses, verdict 10001" json_ok 10001
+diagnose -- /fix
+check "diagnose/$arch /fix: says it re-registered" fix_line 'registered EMPKP.PubKeyPublisher to .*: done'
+check "diagnose/$arch /fix: after it, verdict 9986, exit code 0" verdict 9986
+WHY="before/after sections missing" check "diagnose/$arch /fix: report shows before and after" \
+    grep -q '^After /fix:' "$log/diag.txt"
+v=$(reg_val "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32")
+WHY="LocalServer32 is [$v]" check "diagnose/$arch /fix: LocalServer32 names the installed exe" test "$v" = "\"$EXE\""
+diagnose --
+check "diagnose/$arch after /fix, a plain /diagnose: verdict 9986" verdict 9986
+
+# --- LocalServer32 naming a missing file ---------------------------------------------
+reg_set_default "$C\\CLSID\\$CLSID\\LocalServer32" "\"$INSTALL_DIR\\gone\\empkp.exe\""
+wait_servers_gone
+diagnose --
+check "diagnose/$arch missing file: names it" line FAIL 'server file' 'gone.empkp.exe does not exist'
+check "diagnose/$arch missing file: remedy copies the helper" line FAIL 'server file' 'copy empkp.exe there'
+check "diagnose/$arch missing file: verdict 10001" verdict 10001
+healthy
+
+# --- LocalServer32 naming a file that is not a PE image -------------------------------
+cp "$top/tests/e2e/kb911143-exchange2003.vbs" "$cdrive/empkp-tests/notpe.exe"
+reg_set_default "$C\\CLSID\\$CLSID\\LocalServer32" "$T\\notpe.exe"
+wait_servers_gone
+diagnose --
+check "diagnose/$arch not a PE image: not a valid Win32 application, no MZ" \
+    line FAIL 'valid Win32 application' 'not a valid Win32 application.*does not start with "MZ"'
+check "diagnose/$arch not a PE image: CreateObject fails" line FAIL 'object created' 'fails'
+check "diagnose/$arch not a PE image: the failure points at the PE check" \
+    line FAIL 'object created' 'see "valid Win32 application"'
+check "diagnose/$arch not a PE image: verdict 10001" verdict 10001
+healthy
+
+# --- LocalServer32 naming a PE image for another machine type --------------------------
+if [[ ${WINE32:-no} == yes ]]; then
+    skip "diagnose/$arch x86_64 exe in a 32-bit prefix" "needs a WINEARCH=win32 prefix, which this script does not make; the native unit tests cover that header and the ARM64 case below runs here"
+else
+    skip "diagnose/$arch x86_64 exe in a 32-bit prefix" "needs wine32 (not installed: ${WINE32_WHY:-unknown}); the native unit tests check that header, and an ARM64 header is tested here instead"
+fi
+arm64="$cdrive/empkp-tests/arm64.exe"
+cp "$out/empkp.exe" "$arm64"
+lfanew=$(od -An -t u4 -j 60 -N 4 "$arm64" | tr -d ' ')
+printf '\x64\xaa' | dd of="$arm64" bs=1 seek=$((lfanew + 4)) conv=notrunc status=none
+m=$(od -An -t x2 -j $((lfanew + 4)) -N 2 "$arm64" | tr -d ' ')
+WHY="machine field reads $m" check "diagnose/$arch ARM64 copy: machine field patched to 0xAA64" test "$m" = aa64
+reg_set_default "$C\\CLSID\\$CLSID\\LocalServer32" "\"$T\\arm64.exe\""
+wait_servers_gone
+diagnose --
+check "diagnose/$arch ARM64 image: names the machine type" \
+    line FAIL 'valid Win32 application' 'a PE image for ARM64 \(machine 0xAA64\)'
+check "diagnose/$arch ARM64 image: verdict 10001" verdict 10001
+healthy
+
+# --- the AppID removed ----------------------------------------------------------------
+wrun 60 "$log/reg.out" "${REG[@]}" delete "$C\\AppID\\$APPID" /f "$classes_view"
+wait_servers_gone   # a cold start, so COM really starts it without the AppID
+diagnose --
+check "diagnose/$arch AppID removed: names it (DCOM Config)" line WARN 'AppID' 'is not registered: DCOM Config does not list EMPKP'
+# COM creates the object with the machine's default DCOM permissions without
+# an AppID, so MOM still gets 9986: a WARN, documented in README.
+check "diagnose/$arch AppID removed: the object is still created" line PASS 'object created' ''
+check "diagnose/$arch AppID removed: verdict 9986 (AppID is not needed to create it)" verdict 9986
+diagnose -- /fix
+check "diagnose/$arch AppID removed: /fix re-registers it" line PASS 'AppID' '"EMPKP": DCOM Config lists it'
+healthy
+
+# --- Publish failing: ExMPLS not writable ------------------------------------------------
+wrun 60 "$log/reg.out" "${REG[@]}" delete "$EXMPLS" /v DATA0 /f /reg:64
+probe set-sddl 'D:P(A;CI;KR;;;WD)' >/dev/null
+diagnose --
+check "diagnose/$arch ExMPLS read-only: Publish() would return ErrID 5" line FAIL 'Publish\(\)' 'would return ErrID 5'
+check "diagnose/$arch ExMPLS read-only: verdict 10000, exit code 10000" verdict 10000
+diagnose -- /fix
+check "diagnose/$arch ExMPLS read-only, /fix: its Publish gets ErrID 5 and says so" fix_line 'Publish\(\) run here.*ErrID 5'
+check "diagnose/$arch ExMPLS read-only, /fix: Publish() through COM returns ErrID 5" line FAIL 'Publish\(\)' 'returned ErrID 5'
+check "diagnose/$arch ExMPLS read-only, /fix: verdict stays 10000" verdict 10000
+healthy
+
+# The fault-point build as the COM server: the server COM starts inherits
+# EMPKP_FAULT from the client under Wine (measured here: without that, its
+# Publish would succeed and the verdict would be 9986).
+cp "$out/tests/empkp-faults.exe" "$cdrive/Program Files/Exchsrvr/bin/"
+FEXE="$INSTALL_DIR\\empkp-faults.exe"
+wrun 120 "$log/reg-faults.out" "$WINE" "$FEXE" /regserver
+wrun 60 "$log/reg.out" "${REG[@]}" delete "$EXMPLS" /v DATA0 /f /reg:64
+wait_servers_gone
+EMPKP_FAULT=deny-exmpls-write diagnose "$FEXE" -- /fix
+check "diagnose/$arch fault build, deny-exmpls-write: COM server's Publish() returns ErrID 5" \
+    line FAIL 'Publish\(\)' 'returned ErrID 5'
+check "diagnose/$arch fault build, deny-exmpls-write: verdict 10000" verdict 10000
+check "diagnose/$arch fault build: LocalServer32 names the fault build" line PASS 'LocalServer32' 'empkp-faults.exe'
+wait_servers_gone
+wrun 120 "$log/unreg-faults.out" "$WINE" "$FEXE" /unregserver
+healthy
+
+# --- ExchKP.PubKeyPublisher -----------------------------------------------------------
+empkp_data0=$(probe data0)
+cp "$out/empkp.exe" "$cdrive/Program Files/Microsoft Operations Manager 2000/OnePoint/ExchKP.exe"
+wrun 120 "$log/xreg.out" "$WINE" "$XEXE" /regserver; rc=$?
+WHY="exit $rc: $(tr -d '\r' <"$log/xreg.out")" check "exchkp/$arch ExchKP /regserver exits 0" test "$rc" -eq 0
+v=$(reg_val "$classes_view" "$C\\CLSID\\$XCLSID\\LocalServer32")
+WHY="[$v]" check "exchkp/$arch CLSID {E3D2F927-...} LocalServer32 names OnePoint\\ExchKP.exe" test "$v" = "\"$XEXE\""
+v=$(reg_val "$classes_view" "$C\\AppID\\$XAPPID")
+WHY="[$v]" check "exchkp/$arch AppID {54C3C0DA-...} named ExchKP (DCOM Config)" test "$v" = ExchKP
+reg_q "$C\\AppID\\ExchKP.exe" /v AppID "$classes_view"
+WHY="$(tr -d '\r' <"$log/reg.out")" check "exchkp/$arch AppID\\ExchKP.exe names the AppID" grep -q "$XAPPID" "$log/reg.out"
+v=$(reg_val "$classes_view" "$C\\ExchKP.PubKeyPublisher\\CLSID")
+WHY="[$v]" check "exchkp/$arch ProgID ExchKP.PubKeyPublisher resolves to {E3D2F927-...}" test "$v" = "$XCLSID"
+v=$(reg_val "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32")
+WHY="[$v]" check "exchkp/$arch EMPKP's registration untouched by ExchKP /regserver" test "$v" = "\"$EXE\""
+
+kb_script_msgbox "$WINE" "$log" "$out/kb911143-exchkp-msgbox.png" kb911143-exchange2000-mom2000.vbs; rc=$?
+box=$(tr -d '\r' <"$log/box.out")
+WHY="box: $box" check "exchkp/$arch KB script (Exchange 2000 / MOM 2000 SP1) verbatim: message box shows 0" \
+    grep -qx 'text: 0' <<<"$box"
+WHY="wscript exit $rc" check "exchkp/$arch KB script closed with Return and ended" test "$rc" -eq 0
+WHY="DATA0 changed" check "exchkp/$arch DATA0 is the same key as EMPKP's" test "$(probe data0)" = "$empkp_data0"
+
+diagnose "$XEXE" --
+check "exchkp/$arch ExchKP /diagnose: diagnoses ExchKP.PubKeyPublisher" \
+    grep -q '^empkp /diagnose of ExchKP.PubKeyPublisher {E3D2F927' "$log/diag.txt"
+check "exchkp/$arch ExchKP /diagnose: helper at the MOM 2000 SP1 location, registered" \
+    line PASS 'helper file' 'OnePoint.ExchKP.exe: present, registered as ExchKP.PubKeyPublisher'
+check "exchkp/$arch ExchKP /diagnose: verdict 9986, exit code 0" verdict 9986
+
+# Side by side, each removed in turn: the other keeps working.
+echo_ok() { # VBS: prints ErrID=0 through cscript
+    wrun 180 "$log/echo.out" "$WINE" cscript.exe //nologo "$T\\$1"
+    grep -qE $'^ErrID=0\r?$' "$log/echo.out" || { WHY=$(tr -d '\r' <"$log/echo.out"); return 1; }
+}
+gone() { ! reg_q "$1" "$classes_view" || { WHY="still present: $1"; return 1; }; }
+wait_servers_gone
+wrun 120 "$log/xunreg.out" "$WINE" "$XEXE" /unregserver; rc=$?
+WHY="exit $rc" check "exchkp/$arch ExchKP /unregserver exits 0" test "$rc" -eq 0
+check "exchkp/$arch ExchKP's CLSID removed" gone "$C\\CLSID\\$XCLSID"
+check "exchkp/$arch ExchKP's ProgID removed" gone "$C\\ExchKP.PubKeyPublisher"
+check "exchkp/$arch ExchKP's AppID removed" gone "$C\\AppID\\$XAPPID"
+check "exchkp/$arch EMPKP still works after ExchKP is removed (VBScript)" echo_ok publish-echo.vbs
+wrun 120 "$log/client.out" "$WINE" "$T\\client.exe"; rc=$?
+WHY="exit $rc: $(tr -d '\r' <"$log/client.out")" \
+    check "exchkp/$arch EMPKP's type library marshaling still works (C client)" test "$rc" -eq 0
+v=$(reg_q "$C\\TypeLib\\$LIBID" /s "$classes_view" && tr -d '\r' <"$log/reg.out")
+WHY="$v" check "exchkp/$arch the shared type library now names empkp.exe" grep -qF 'Exchsrvr\bin\empkp.exe' <<<"$v"
+diagnose "$XEXE" --
+check "exchkp/$arch ExchKP unregistered: ExchKP /diagnose verdict 9972 (MOM 2000 SP1's event), exit 9972" verdict 9972
+
+wrun 120 "$log/xreg2.out" "$WINE" "$XEXE" /regserver
+wait_servers_gone
+wrun 120 "$log/unreg2.out" "$WINE" "$EXE" /unregserver; rc=$?
+WHY="exit $rc" check "exchkp/$arch then empkp /unregserver exits 0" test "$rc" -eq 0
+check "exchkp/$arch EMPKP's CLSID removed" gone "$C\\CLSID\\$CLSID"
+check "exchkp/$arch ExchKP still works after EMPKP is removed (VBScript)" echo_ok exchkp-echo.vbs
+v=$(reg_q "$C\\TypeLib\\$LIBID" /s "$classes_view" && tr -d '\r' <"$log/reg.out")
+WHY="$v" check "exchkp/$arch the shared type library now names ExchKP.exe" grep -qF 'OnePoint\ExchKP.exe' <<<"$v"
+v=$(wrun 60 "$log/reg.out" "${REG[@]}" query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\EMPKP' /v EventMessageFile &&
+    tr -d '\r' <"$log/reg.out")
+WHY="$v" check "exchkp/$arch the event source now names ExchKP.exe's messages" grep -qF 'OnePoint\ExchKP.exe' <<<"$v"
+wait_servers_gone
+wrun 120 "$log/xunreg2.out" "$WINE" "$XEXE" /unregserver
+check "exchkp/$arch both removed: no type library left" gone "$C\\TypeLib\\$LIBID"
+check "exchkp/$arch both removed: no ExchKP CLSID left" gone "$C\\CLSID\\$XCLSID"
+event_source_gone() {
+    ! wrun 60 "$log/reg.out" "${REG[@]}" query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\EMPKP'
+}
+WHY="still registered" check "exchkp/$arch both removed: no event source left" event_source_gone

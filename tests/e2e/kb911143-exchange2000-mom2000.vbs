@@ -1,0 +1,3 @@
+Set oKeySet=CreateObject("ExchKP.PubKeyPublisher")
+ErrID=oKeySet.Publish()
+Msgbox ErrID
