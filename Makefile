@@ -91,7 +91,7 @@ $(GEN)/messages.rc: server/messages.mc ; @mkdir -p $(@D) && $(WINDMC) -h $(GEN) 
 $(GEN)/messages.h:  $(GEN)/messages.rc
 
 # Our sources.
-SERVER_NAMES := main cmdline console lifetime factory publisher typelib publish \
+SERVER_NAMES := main cmdline console lifetime rpcpin factory publisher typelib publish \
                 publish_plan exmpls keystore eventlog register \
                 identity self localserver pe_check diagnose diagnose_logic \
                 diagnose_report diagnose_com diagnose_key diagnose_reg

@@ -2,6 +2,7 @@
 #include "lifetime.h"
 
 #include "factory.h"
+#include "rpcpin.h"
 #include "self.h"
 
 static LONG locks;
@@ -47,14 +48,38 @@ static BOOL should_stop(DWORD started)
     return GetTickCount() - started >= SERVER_STARTUP_TIMEOUT_MS;
 }
 
-static DWORD WINAPI shutdown_watchdog(void *unused)
+/* The shutdown watchdog: once armed, it ends the process unless disarmed
+ * within SERVER_SHUTDOWN_GRACE_MS.  Revoking the class object and
+ * CoUninitialize have both been seen to hang in Wine's RPC code (see
+ * rpcpin.h); once we are leaving, nothing is left to lose by ending. */
+static HANDLE watchdog_disarmed;
+
+static DWORD WINAPI shutdown_watchdog(void *event)
 {
-    (void)unused;
-    /* CoUninitialize right after the last Release has been seen to hang in
-     * Wine's rpcrt4; nothing is left to lose by then, so end the process. */
-    Sleep(SERVER_SHUTDOWN_GRACE_MS);
-    ExitProcess(0);
+    if (WaitForSingleObject(event, SERVER_SHUTDOWN_GRACE_MS) == WAIT_TIMEOUT)
+        ExitProcess(0);
+    CloseHandle(event);
     return 0;
+}
+
+static void watchdog_arm(void)
+{
+    HANDLE thread;
+
+    watchdog_disarmed = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (!watchdog_disarmed)
+        return;
+    thread = CreateThread(NULL, 0, shutdown_watchdog, watchdog_disarmed, 0, NULL);
+    if (thread)
+        CloseHandle(thread);
+}
+
+static void watchdog_disarm(void)
+{
+    /* The watchdog thread closes the event once it has seen it. */
+    if (watchdog_disarmed)
+        SetEvent(watchdog_disarmed);
+    watchdog_disarmed = NULL;
 }
 
 static void pump_messages_briefly(void)
@@ -77,7 +102,6 @@ DWORD server_run(void)
 {
     DWORD cookie = 0, started = GetTickCount();
     HRESULT hr;
-    HANDLE watchdog;
 
     lock_released = CreateEventW(NULL, FALSE, FALSE, NULL);
     if (!lock_released)
@@ -89,6 +113,7 @@ DWORD server_run(void)
     hr = CoInitializeEx(NULL, COINIT_MULTITHREADED);
     if (FAILED(hr))
         return (DWORD)hr;
+    rpcpin_hold();
     /* The class of the identity this program's file name gives it
      * (identity.h): ExchKP.exe serves ExchKP.PubKeyPublisher's CLSID. */
     hr = CoRegisterClassObject(identity_clsid(self_identity()), factory_instance(),
@@ -106,20 +131,22 @@ DWORD server_run(void)
          * object just before may still create an object, which we then
          * serve until it is released too (COM starts a new server for
          * anyone else). */
+        watchdog_arm();
         if (cookie) {
             CoRevokeClassObject(cookie);
             cookie = 0;
-            if (InterlockedCompareExchange(&locks, 0, 0) > 0)
+            if (InterlockedCompareExchange(&locks, 0, 0) > 0) {
+                watchdog_disarm();
                 continue;
+            }
         }
         break;
     }
 
-    watchdog = CreateThread(NULL, 0, shutdown_watchdog, NULL, 0, NULL);
+    /* Still armed: the rest of the shutdown is bounded too. */
     pump_messages_briefly();
+    rpcpin_release();
     CoUninitialize();
-    if (watchdog)
-        CloseHandle(watchdog);
     CloseHandle(lock_released);
     return ERROR_SUCCESS;
 }
