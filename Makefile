@@ -139,6 +139,37 @@ $(BUILD)/native/unit: $(wildcard tests/unit/*.c tests/unit/*.h) server/cmdline.c
 	cc $(NATIVE_CFLAGS) -Iserver -Icrypto -Itests/unit -o $@ \
 	    $(filter %.c,$^) $$(pkg-config --cflags --libs check) -lcrypto
 
+# --- Fuzzing: make fuzz (issue 7) -------------------------------------------
+# libFuzzer targets (clang, native, ASan+UBSan) for every parser of outside
+# input: the PUBLICKEYBLOB reader (DATA0) and the command line.  Each target
+# runs FUZZ_SECONDS; tests/fuzz/corpus/ holds the checked-in seeds (read only),
+# new inputs and any crash go to build/fuzz/<target>/.  A finding fails the
+# rule and becomes a unit test in tests/unit/.  Not part of make check.
+# make fuzz-corpus rewrites the seeds with tests/fuzz/gen_corpus.c.
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS  := -std=c11 -g -O1 $(WARN) -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=all -fno-omit-frame-pointer
+.PHONY: fuzz fuzz-corpus
+$(BUILD)/fuzz/fuzz_keyblob: tests/fuzz/fuzz_keyblob.c crypto/keyblob.c crypto/keyblob.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -Icrypto -o $@ $(filter %.c,$^) -lcrypto
+$(BUILD)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c server/cmdline.c server/cmdline.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -Iserver -o $@ $(filter %.c,$^)
+fuzz: $(BUILD)/fuzz/fuzz_keyblob $(BUILD)/fuzz/fuzz_cmdline
+	@rc=0; \
+	tests/fuzz/run.sh keyblob $(BUILD)/fuzz/fuzz_keyblob tests/fuzz/corpus/keyblob \
+	    $(BUILD)/fuzz/keyblob $(FUZZ_SECONDS) -max_len=1024 || rc=1; \
+	tests/fuzz/run.sh cmdline $(BUILD)/fuzz/fuzz_cmdline tests/fuzz/corpus/cmdline \
+	    $(BUILD)/fuzz/cmdline $(FUZZ_SECONDS) -max_len=4096 -dict=tests/fuzz/cmdline.dict || rc=1; \
+	exit $$rc
+$(BUILD)/fuzz/gen_corpus: tests/fuzz/gen_corpus.c crypto/keyblob.c crypto/keyblob.h
+	@mkdir -p $(@D)
+	cc -std=c11 -O1 $(WARN) -Icrypto -o $@ $(filter %.c,$^) -lcrypto
+fuzz-corpus: $(BUILD)/fuzz/gen_corpus
+	rm -rf tests/fuzz/corpus && mkdir -p tests/fuzz/corpus
+	$(BUILD)/fuzz/gen_corpus tests/fuzz/corpus
+
 # --- Tests and demo -------------------------------------------------------
 ifeq ($(ARCH),)
 check: all $(BUILD)/native/unit
