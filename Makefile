@@ -126,6 +126,16 @@ $(TBIN)/msgbox-text.exe: tests/e2e/msgbox-text.c
 
 arch-tests: $(addprefix $(TBIN)/,unit.exe client.exe importkey.exe msgbox-text.exe)
 
+# --- Benchmark program: make bench (issue 7) ----------------------------------
+# tests/bench/bench.c: keygen, cross-process calls and the server's working
+# set, measured under Wine by tests/bench/bench.sh.  Not shipped, not a test.
+.PHONY: arch-bench
+$(TBIN)/bench.exe: tests/bench/bench.c $(OBJ)/keyblob.o $(OBJ)/empkp_i.o $(GEN)/empkp.h
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $(filter %.c %.o,$^) \
+	    $(CRYPTO_LIBS) -lole32 -loleaut32 -luuid -lpsapi
+arch-bench: $(TBIN)/bench.exe
+
 endif
 
 # --- Native unit tests ----------------------------------------------------
@@ -201,6 +211,15 @@ check: all $(BUILD)/native/unit
 
 demo: all
 	WINE32=$(WINE32) WINE32_WHY="$(WINE32_WHY)" tests/demo.sh
+
+# --- Benchmarks: make bench (issue 7) -----------------------------------------
+# Figures side by side in one run, printed and written to build/bench-<date>.txt;
+# never fails on a slow figure.  Not part of make check.  Run counts can be
+# raised: make bench BENCH_KEYGEN_RUNS=51 (see tests/bench/bench.sh).
+.PHONY: bench
+bench: all
+	@for a in $(ARCHES); do $(MAKE) --no-print-directory ARCH=$$a arch-bench || exit 1; done
+	WINE32=$(WINE32) WINE32_WHY="$(WINE32_WHY)" tests/bench/bench.sh
 endif
 
 clean:
