@@ -99,6 +99,12 @@ $(OUT)/empkpps.dll: $(addprefix $(OBJ)/ps/,empkp_p.o empkp_i.o dlldata.o) proxys
 	$(CC_WIN) -shared $(WIN_LDFLAGS) -Wl,--enable-stdcall-fixup -o $@ $^ \
 	    -lrpcrt4 -loleaut32 -lole32 -luuid
 
+# A new OpenSSL build (deps/setup.sh names another cache folder whenever
+# deps/build-openssl.sh changes) recompiles and so relinks what uses it: its
+# configuration.h differs, and the old objects would link the old library.
+# (On the objects, whose recipes use only $<, not on the exe, whose $^ links.)
+$(SERVER_OBJS): $(OPENSSL)/include/openssl/configuration.h $(OPENSSL)/lib/libcrypto.a
+
 $(OUT)/empkp.tlb: $(GEN)/empkp.tlb
 	cp $< $@
 
@@ -109,6 +115,7 @@ arch-all: $(OUT)/empkp.exe $(OUT)/empkpps.dll $(OUT)/empkp.tlb
 # and the end-to-end helpers in tests/e2e/.
 TBIN := $(OUT)/tests
 UNIT_SRCS := $(wildcard tests/unit/*.c) server/cmdline.c crypto/keyblob.c
+$(TBIN)/unit.exe: $(OPENSSL)/lib/libcrypto.a
 $(TBIN)/unit.exe: $(UNIT_SRCS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) -isystem $(CHECK)/include -Itests/unit $(WIN_CFLAGS) \
@@ -130,7 +137,8 @@ arch-tests: $(addprefix $(TBIN)/,unit.exe client.exe importkey.exe msgbox-text.e
 # tests/bench/bench.c: keygen, cross-process calls and the server's working
 # set, measured under Wine by tests/bench/bench.sh.  Not shipped, not a test.
 .PHONY: arch-bench
-$(TBIN)/bench.exe: tests/bench/bench.c $(OBJ)/keyblob.o $(OBJ)/empkp_i.o $(GEN)/empkp.h
+$(TBIN)/bench.exe: tests/bench/bench.c $(OBJ)/keyblob.o $(OBJ)/empkp_i.o $(GEN)/empkp.h \
+                   $(OPENSSL)/lib/libcrypto.a
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $(filter %.c %.o,$^) \
 	    $(CRYPTO_LIBS) -lole32 -loleaut32 -luuid -lpsapi
