@@ -55,6 +55,9 @@ WIN_CPPFLAGS := -D_WIN32_WINNT=0x0502 -DWINVER=0x0502 -DUNICODE -D_UNICODE \
                 -I$(OPENSSL)/include
 WIN_CFLAGS   := -std=gnu11 -O2 $(WARN)
 WIN_LDFLAGS  := -static -static-libgcc
+# Shipped binaries only (issue 7): no symbol table or debug sections (~0.8 MB
+# of empkp.exe).  Test programs keep theirs for debugging.
+SHIP_LDFLAGS := -s
 CRYPTO_LIBS  := $(OPENSSL)/lib/libcrypto.a -ladvapi32 -lcrypt32 -luser32 -lws2_32
 
 # widl output: header, GUIDs, proxy code, dlldata and the type library.
@@ -91,12 +94,12 @@ $(OBJ)/ps/%.o: $(GEN)/%.c $(GEN)/empkp.h
 
 # empkp.exe: GUI subsystem, so COM starting it opens no console window.
 $(OUT)/empkp.exe: $(SERVER_OBJS)
-	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS) \
+	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) $(SHIP_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS) \
 	    -lole32 -loleaut32 -luuid
 
 # empkpps.dll: the proxy/stub DLL, from widl's output alone.
 $(OUT)/empkpps.dll: $(addprefix $(OBJ)/ps/,empkp_p.o empkp_i.o dlldata.o) proxystub/empkpps.def
-	$(CC_WIN) -shared $(WIN_LDFLAGS) -Wl,--enable-stdcall-fixup -o $@ $^ \
+	$(CC_WIN) -shared $(WIN_LDFLAGS) $(SHIP_LDFLAGS) -Wl,--enable-stdcall-fixup -o $@ $^ \
 	    -lrpcrt4 -loleaut32 -lole32 -luuid
 
 # A new OpenSSL build (deps/setup.sh names another cache folder whenever
