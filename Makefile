@@ -4,6 +4,9 @@
 #   make check      every test; ends with one line "N passed, N failed[, N skipped]"
 #   make demo       the whole job under Wine: register, the KB's script, DATA0
 #   make clean      remove build/ (the dependency cache outside the tree stays)
+#   make fuzz       libFuzzer on the parsers of outside input (FUZZ_SECONDS each)
+#   make check-valgrind   the native unit tests under valgrind
+#   make bench      figures under Wine, to the terminal and build/bench-<date>.txt
 #
 # The file reads top to bottom: settings, dependencies, then the per-arch
 # build (this same Makefile re-invoked with ARCH=x86_64 or ARCH=i686), then
