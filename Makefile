@@ -5,6 +5,9 @@
 #   make demo       the whole job under Wine: register, the KB's script, DATA0
 #   make dist       per-arch zip and MSI in build/dist/ (SIGN_CERT=, SIGN_KEY= to sign)
 #   make clean      remove build/ (the dependency cache outside the tree stays)
+#   make fuzz       libFuzzer on the parsers of outside input (FUZZ_SECONDS each)
+#   make check-valgrind   the native unit tests under valgrind
+#   make bench      figures under Wine, to the terminal and build/bench-<date>.txt
 #
 # The file reads top to bottom: settings, dependencies, then the per-arch
 # build (this same Makefile re-invoked with ARCH=x86_64 or ARCH=i686), then
@@ -139,6 +142,12 @@ $(OUT)/empkpps.dll: $(addprefix $(OBJ)/ps/,empkp_p.o empkp_i.o dlldata.o) proxys
 	$(CC_WIN) -shared $(WIN_LDFLAGS) -Wl,--enable-stdcall-fixup -o $@ $^ \
 	    -lrpcrt4 -loleaut32 -lole32 -luuid
 
+# A new OpenSSL build (deps/setup.sh names another cache folder whenever
+# deps/build-openssl.sh changes) recompiles and so relinks what uses it: its
+# configuration.h differs, and the old objects would link the old library.
+# (On the objects, whose recipes use only $<, not on the exe, whose $^ links.)
+$(SERVER_OBJS): $(OPENSSL)/include/openssl/configuration.h $(OPENSSL)/lib/libcrypto.a
+
 $(OUT)/empkp.tlb: $(GEN)/empkp.tlb
 	cp $< $@
 
@@ -149,6 +158,7 @@ arch-all: $(OUT)/empkp.exe $(OUT)/empkpps.dll $(OUT)/empkp.tlb
 # and the end-to-end helpers in tests/e2e/.
 TBIN := $(OUT)/tests
 UNIT_SRCS := $(wildcard tests/unit/*.c) $(LOGIC_SRCS)
+$(TBIN)/unit.exe: $(OPENSSL)/lib/libcrypto.a
 $(TBIN)/unit.exe: $(UNIT_SRCS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) -isystem $(CHECK)/include -Itests/unit $(WIN_CFLAGS) \
@@ -275,6 +285,18 @@ arch-dist: $(SHIPPED) $(DIST_DOCS)
 	    -D Company="$(COMPANY)" -o ../$(DIST_NAME).msi $(CURDIR)/packaging/empkp.wxs
 	$(call SIGN,$(STAGE).msi)
 
+# --- Benchmark program: make bench (issue 7) ----------------------------------
+# tests/bench/bench.c: keygen, cross-process calls and the server's working
+# set, measured under Wine by tests/bench/bench.sh.  Not shipped, not a test.
+.PHONY: arch-bench
+$(TBIN)/bench.exe: tests/bench/bench.c $(OBJ)/keyblob.o $(OBJ)/empkp_i.o $(GEN)/empkp.h \
+                   $(OPENSSL)/lib/libcrypto.a
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $(filter %.c %.o,$^) \
+	    $(CRYPTO_LIBS) -lole32 -loleaut32 -luuid -lpsapi
+arch-bench: $(TBIN)/bench.exe
+
+
 endif
 
 # --- Native unit tests ----------------------------------------------------
@@ -288,6 +310,60 @@ $(BUILD)/native/unit: $(wildcard tests/unit/*.c tests/unit/*.h server/*.h crypto
 	cc $(NATIVE_CFLAGS) -Iserver -Icrypto -Itests/unit -o $@ \
 	    $(filter %.c,$^) $$(pkg-config --cflags --libs check) -lcrypto
 
+# --- Native unit tests under valgrind: make check-valgrind (issue 7) --------
+# The same tests built without the sanitizers (valgrind cannot run ASan
+# binaries) and run under memcheck; any error or leak fails the rule.
+# CK_FORK=no: Check runs every test in the one process valgrind watches, so
+# one leak check at exit covers them all and Check's per-test timeouts (which
+# valgrind's slowdown would trip on RSA-4096 keygen) do not apply; it is also
+# how the tests already run under Wine.  (valgrind follows fork() by itself;
+# --trace-children is about exec, which Check does not do, and forked tests
+# would each report the parent's heap as their own.)
+VG_CFLAGS := -std=c11 -g -O1 $(WARN)
+.PHONY: check-valgrind
+$(BUILD)/native/unit-vg: $(wildcard tests/unit/*.c tests/unit/*.h) server/cmdline.c \
+                         server/cmdline.h crypto/keyblob.c crypto/keyblob.h
+	@mkdir -p $(@D)
+	cc $(VG_CFLAGS) -Iserver -Icrypto -Itests/unit -o $@ \
+	    $(filter %.c,$^) $$(pkg-config --cflags --libs check) -lcrypto
+check-valgrind: $(BUILD)/native/unit-vg
+	@CK_FORK=no timeout 1800 valgrind --error-exitcode=1 --leak-check=full \
+	    --log-file=$(BUILD)/native/valgrind.log $(BUILD)/native/unit-vg; rc=$$?; \
+	grep -E 'ERROR SUMMARY|definitely lost|indirectly lost|possibly lost|All heap blocks' \
+	    $(BUILD)/native/valgrind.log; \
+	echo "valgrind: exit $$rc (full report $(BUILD)/native/valgrind.log)"; exit $$rc
+
+# --- Fuzzing: make fuzz (issue 7) -------------------------------------------
+# libFuzzer targets (clang, native, ASan+UBSan) for every parser of outside
+# input: the PUBLICKEYBLOB reader (DATA0) and the command line.  Each target
+# runs FUZZ_SECONDS; tests/fuzz/corpus/ holds the checked-in seeds (read only),
+# new inputs and any crash go to build/fuzz/<target>/.  A finding fails the
+# rule and becomes a unit test in tests/unit/.  Not part of make check.
+# make fuzz-corpus rewrites the seeds with tests/fuzz/gen_corpus.c.
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS  := -std=c11 -g -O1 $(WARN) -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=all -fno-omit-frame-pointer
+.PHONY: fuzz fuzz-corpus
+$(BUILD)/fuzz/fuzz_keyblob: tests/fuzz/fuzz_keyblob.c crypto/keyblob.c crypto/keyblob.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -Icrypto -o $@ $(filter %.c,$^) -lcrypto
+$(BUILD)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c server/cmdline.c server/cmdline.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -Iserver -o $@ $(filter %.c,$^)
+fuzz: $(BUILD)/fuzz/fuzz_keyblob $(BUILD)/fuzz/fuzz_cmdline
+	@rc=0; \
+	tests/fuzz/run.sh keyblob $(BUILD)/fuzz/fuzz_keyblob tests/fuzz/corpus/keyblob \
+	    $(BUILD)/fuzz/keyblob $(FUZZ_SECONDS) -max_len=1024 || rc=1; \
+	tests/fuzz/run.sh cmdline $(BUILD)/fuzz/fuzz_cmdline tests/fuzz/corpus/cmdline \
+	    $(BUILD)/fuzz/cmdline $(FUZZ_SECONDS) -max_len=4096 -dict=tests/fuzz/cmdline.dict || rc=1; \
+	exit $$rc
+$(BUILD)/fuzz/gen_corpus: tests/fuzz/gen_corpus.c crypto/keyblob.c crypto/keyblob.h
+	@mkdir -p $(@D)
+	cc -std=c11 -O1 $(WARN) -Icrypto -o $@ $(filter %.c,$^) -lcrypto
+fuzz-corpus: $(BUILD)/fuzz/gen_corpus
+	rm -rf tests/fuzz/corpus && mkdir -p tests/fuzz/corpus
+	$(BUILD)/fuzz/gen_corpus tests/fuzz/corpus
+
 # --- Tests and demo -------------------------------------------------------
 ifeq ($(ARCH),)
 check: all $(BUILD)/native/unit
@@ -296,6 +372,16 @@ check: all $(BUILD)/native/unit
 
 demo: all
 	WINE32=$(WINE32) WINE32_WHY="$(WINE32_WHY)" tests/demo.sh
+
+# --- Benchmarks: make bench (issue 7) -----------------------------------------
+# Figures side by side in one run, printed and written to build/bench-<date>.txt;
+# never fails on a slow figure.  Not part of make check.  Run counts can be
+# changed: make bench BENCH_KEYGEN_RUNS=101 (see tests/bench/bench.sh).
+.PHONY: bench
+bench: all
+	@for a in $(ARCHES); do $(MAKE) --no-print-directory ARCH=$$a arch-bench || exit 1; done
+	WINE32=$(WINE32) WINE32_WHY="$(WINE32_WHY)" tests/bench/bench.sh
+
 endif
 
 # --- Distribution and its tests, top level (issue 6) ----------------------

@@ -33,7 +33,25 @@ opts=(
     no-dsa no-ec no-idea no-md4 no-mdc2 no-ocb no-poly1305 no-rc2 no-rc4 no-rc5
     no-rmd160 no-scrypt no-seed no-siphash no-siv no-sm2 no-sm3 no-sm4
     no-whirlpool
+    # Size (issue 7): empkp.exe is mostly libcrypto, and only Configure-time
+    # choices shrink it (the default provider's tables reference every
+    # algorithm, so the linker keeps them all).  -Os: libcrypto's C code at
+    # about two thirds of its -O3 size; RSA keygen time is the bignum assembly
+    # (bn_mul_mont), which -Os does not touch: 1024-bit modexp measured equal,
+    # trial division about 5% slower.  no-multiblock: the multi-buffer SHA
+    # code that only TLS's stitched AES-CBC-HMAC ciphers use (~66 KB on
+    # x86_64).  no-err: OpenSSL's error reason strings (~60 KB); errors keep
+    # their numeric codes ("error:1C800066:..."), which `openssl errstr`
+    # decodes; empkp reports its own codes, not OpenSSL's text.
+    -Os no-multiblock no-err
 )
+# i686: no DWARF unwind tables for libcrypto's C code (~260 KB of .eh_frame,
+# 12% of the stripped exe).  Nothing unwinds through libcrypto with them:
+# Windows SEH on i386 walks the FS:[0] frame chain, and there is no C++ here.
+# (x86_64's unwind data is .pdata/.xdata, which Windows' SEH needs: kept.)
+if [[ $target == mingw ]]; then
+    opts+=(-fno-asynchronous-unwind-tables)
+fi
 
 mkdir src
 tar -xf "$tarball" -C src --strip-components=1

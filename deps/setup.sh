@@ -18,7 +18,9 @@ cache=${EMPKP_CACHE:-/var/cache/empkp}
 triplets=(x86_64-w64-mingw32 i686-w64-mingw32)
 pkgs=(mingw-w64 mingw-w64-tools libwine-dev wine wine64 check libssl-dev pkg-config
       cmake make perl xvfb xdotool imagemagick msitools osslsigncode clang dpkg-dev
-      wixl zip unzip)
+      wixl zip unzip libclang-rt-14-dev valgrind)
+# libclang-rt-14-dev: clang's libFuzzer and sanitizer runtimes (make fuzz);
+# valgrind: make check-valgrind.
 
 export DEBIAN_FRONTEND=noninteractive
 # Wait for an apt/dpkg run that is already going on instead of failing at once.
