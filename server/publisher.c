@@ -11,6 +11,7 @@
 struct publisher {
     IPubKeyPublisher IPubKeyPublisher_iface;
     LONG ref;
+    BOOL holds_lock;   /* FALSE only for the RPC pin (rpcpin.c) */
 };
 
 static struct publisher *impl_from_IPubKeyPublisher(IPubKeyPublisher *iface)
@@ -44,8 +45,11 @@ static ULONG WINAPI publisher_Release(IPubKeyPublisher *iface)
     LONG ref = InterlockedDecrement(&This->ref);
 
     if (ref == 0) {
+        BOOL holds_lock = This->holds_lock;
+
         HeapFree(GetProcessHeap(), 0, This);
-        server_unlock();
+        if (holds_lock)
+            server_unlock();
     }
     return (ULONG)ref;
 }
@@ -135,7 +139,7 @@ static const IPubKeyPublisherVtbl publisher_vtbl = {
     publisher_Publish,
 };
 
-HRESULT publisher_create(REFIID riid, void **ppv)
+static HRESULT create(BOOL holds_lock, REFIID riid, void **ppv)
 {
     struct publisher *This;
     HRESULT hr;
@@ -145,9 +149,21 @@ HRESULT publisher_create(REFIID riid, void **ppv)
         return E_OUTOFMEMORY;
     This->IPubKeyPublisher_iface.lpVtbl = &publisher_vtbl;
     This->ref = 1;
-    server_lock();
+    This->holds_lock = holds_lock;
+    if (holds_lock)
+        server_lock();
 
     hr = IPubKeyPublisher_QueryInterface(&This->IPubKeyPublisher_iface, riid, ppv);
     IPubKeyPublisher_Release(&This->IPubKeyPublisher_iface);
     return hr;
+}
+
+HRESULT publisher_create(REFIID riid, void **ppv)
+{
+    return create(TRUE, riid, ppv);
+}
+
+HRESULT publisher_create_pin(REFIID riid, void **ppv)
+{
+    return create(FALSE, riid, ppv);
 }

@@ -3,7 +3,12 @@
 
 #include <servprov.h>
 
-static IStream *pin_stream;
+#include "empkp.h"
+#include "publisher.h"
+
+/* One stream per pinned interface: each table-strong marshal keeps one stub
+ * of that interface, and so its RPC registration, alive. */
+static IStream *pin_streams[4];
 
 static HRESULT WINAPI pin_QueryInterface(IServiceProvider *iface, REFIID riid, void **ppv)
 {
@@ -49,28 +54,43 @@ static const IServiceProviderVtbl pin_vtbl = {
 
 static IServiceProvider pin = { &pin_vtbl };
 
-void rpcpin_hold(void)
+static void pin_interface(IUnknown *object, REFIID riid, IStream **slot)
 {
     IStream *stream;
 
     if (FAILED(CreateStreamOnHGlobal(NULL, TRUE, &stream)))
         return;
-    if (FAILED(CoMarshalInterface(stream, &IID_IServiceProvider, (IUnknown *)&pin,
-                                  MSHCTX_LOCAL, NULL, MSHLFLAGS_TABLESTRONG))) {
+    if (FAILED(CoMarshalInterface(stream, riid, object, MSHCTX_LOCAL, NULL, MSHLFLAGS_TABLESTRONG))) {
         IStream_Release(stream);
         return;
     }
-    pin_stream = stream;
+    *slot = stream;
+}
+
+void rpcpin_hold(void)
+{
+    IUnknown *publisher;
+
+    pin_interface((IUnknown *)&pin, &IID_IServiceProvider, &pin_streams[0]);
+    if (FAILED(publisher_create_pin(&IID_IUnknown, (void **)&publisher)))
+        return;
+    pin_interface(publisher, &IID_IPubKeyPublisher, &pin_streams[1]);
+    pin_interface(publisher, &IID_IDispatch, &pin_streams[2]);
+    pin_interface(publisher, &IID_IUnknown, &pin_streams[3]);
+    IUnknown_Release(publisher);   /* the marshals hold it now */
 }
 
 void rpcpin_release(void)
 {
     LARGE_INTEGER zero = { { 0, 0 } };
+    size_t i;
 
-    if (!pin_stream)
-        return;
-    IStream_Seek(pin_stream, zero, STREAM_SEEK_SET, NULL);
-    CoReleaseMarshalData(pin_stream);
-    IStream_Release(pin_stream);
-    pin_stream = NULL;
+    for (i = 0; i < ARRAYSIZE(pin_streams); i++) {
+        if (!pin_streams[i])
+            continue;
+        IStream_Seek(pin_streams[i], zero, STREAM_SEEK_SET, NULL);
+        CoReleaseMarshalData(pin_streams[i]);
+        IStream_Release(pin_streams[i]);
+        pin_streams[i] = NULL;
+    }
 }

@@ -7,10 +7,14 @@
  * one client releases the class object just as another is being activated
  * through it (an IServiceProvider::QueryService call in flight), both wait
  * for ever: seen in the stress tests, about one run in four, at the moment a
- * script ends and the next begins.  Holding one table-strong marshal of an
- * IServiceProvider of our own keeps that interface's count above zero, so it
- * is never unregistered while we serve.  On Windows the pin is an unused
- * marshaled object and costs nothing. */
+ * script ends and the next begins, and again when a client releases its
+ * last publisher while the next one is being created (200 back-to-back
+ * activations hung one run in four; with a client holding an object
+ * throughout, never).  So the server holds table-strong marshals of its
+ * own: an IServiceProvider, and a publisher (that keeps no server lock) as
+ * IPubKeyPublisher, IDispatch and IUnknown.  Their interfaces' counts then
+ * never reach zero, and they are never unregistered while we serve.  On
+ * Windows the pins are unused marshaled objects and cost nothing. */
 #ifndef EMPKP_RPCPIN_H
 #define EMPKP_RPCPIN_H
 

@@ -89,7 +89,7 @@ usage() { # PID -> "rss_kib threads fds", the least of 5 samples 0.3 s apart
 start=$SECONDS
 wrun 120 "$log/cycles1.out" "$WINE" "$STRESS" cycles 100; rc1=$?
 pid1=$(server_pid); read -r rss1 thr1 fd1 < <(usage "${pid1:-0}" 2>/dev/null)
-wrun 600 "$log/cycles2.out" "$WINE" "$STRESS" cycles 200; rc2=$?
+wrun 120 "$log/cycles2.out" "$WINE" "$STRESS" cycles 200; rc2=$?
 pid2=$(server_pid); read -r rss2 thr2 fd2 < <(usage "${pid2:-0}" 2>/dev/null)
 took=$((SECONDS - start))
 echo "  100 + 200 cycles in ${took} s; server (pid ${pid1:-?}/${pid2:-?}) after 100 and 300 cycles:" \
