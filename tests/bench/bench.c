@@ -31,6 +31,7 @@
 #include "empkp.h"
 #include "keyblob.h"
 #include "keystore.h"
+#include "exmpls.h"
 #include "publish.h"
 
 #define TYPELIB_MARSHALER L"{00020424-0000-0000-C000-000000000046}"
@@ -171,7 +172,7 @@ static DWORD read_data0(BYTE *buf, DWORD size)
     if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, EXMPLS_KEY, 0, KEY_QUERY_VALUE | KEY_WOW64_64KEY,
                       &key) != ERROR_SUCCESS)
         return 0;
-    if (RegQueryValueExW(key, EXMPLS_DATA0, NULL, &type, buf, &size) != ERROR_SUCCESS
+    if (RegQueryValueExW(key, L"DATA0", NULL, &type, buf, &size) != ERROR_SUCCESS
         || type != REG_BINARY)
         size = 0;
     RegCloseKey(key);
@@ -287,10 +288,10 @@ static void make_empty(void)
 
     if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, EXMPLS_KEY, 0, KEY_SET_VALUE | KEY_WOW64_64KEY,
                       &key) == ERROR_SUCCESS) {
-        RegDeleteValueW(key, EXMPLS_DATA0);
+        RegDeleteValueW(key, L"DATA0");
         RegCloseKey(key);
     }
-    /* Today's Publish keeps no key; once issue 3 lands this removes it. */
+    /* The stored key too, so that Publish really makes a new pair. */
     CryptAcquireContextW(&prov, KEYSTORE_CONTAINER, KEYSTORE_PROVIDER, KEYSTORE_PROV_TYPE,
                          KEYSTORE_FLAGS | CRYPT_DELETEKEYSET);
 }
