@@ -335,8 +335,8 @@ check-valgrind: $(BUILD)/native/unit-vg
 
 # --- Fuzzing: make fuzz (issue 7) -------------------------------------------
 # libFuzzer targets (clang, native, ASan+UBSan) for every parser of outside
-# input: the PUBLICKEYBLOB reader (DATA0), the command line and the PE
-# checker of /diagnose (any file LocalServer32 names).  Each target
+# input: the PUBLICKEYBLOB reader (DATA0), the command line, the PE checker
+# of /diagnose (any file LocalServer32 names) and empkpcred's password input.  Each target
 # runs FUZZ_SECONDS; tests/fuzz/corpus/ holds the checked-in seeds (read only),
 # new inputs and any crash go to build/fuzz/<target>/.  A finding fails the
 # rule and becomes a unit test in tests/unit/.  Not part of make check.
@@ -354,7 +354,11 @@ $(BUILD)/fuzz/fuzz_cmdline: tests/fuzz/fuzz_cmdline.c server/cmdline.c server/cm
 $(BUILD)/fuzz/fuzz_pe_check: tests/fuzz/fuzz_pe_check.c server/pe_check.c server/pe_check.h
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -Iserver -o $@ $(filter %.c,$^)
-fuzz: $(BUILD)/fuzz/fuzz_keyblob $(BUILD)/fuzz/fuzz_cmdline $(BUILD)/fuzz/fuzz_pe_check
+$(BUILD)/fuzz/fuzz_credinput: tests/fuzz/fuzz_credinput.c tools/credinput.c tools/credinput.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -Itools -o $@ $(filter %.c,$^)
+fuzz: $(BUILD)/fuzz/fuzz_keyblob $(BUILD)/fuzz/fuzz_cmdline $(BUILD)/fuzz/fuzz_pe_check \
+      $(BUILD)/fuzz/fuzz_credinput
 	@rc=0; \
 	tests/fuzz/run.sh keyblob $(BUILD)/fuzz/fuzz_keyblob tests/fuzz/corpus/keyblob \
 	    $(BUILD)/fuzz/keyblob $(FUZZ_SECONDS) -max_len=1024 || rc=1; \
@@ -362,6 +366,8 @@ fuzz: $(BUILD)/fuzz/fuzz_keyblob $(BUILD)/fuzz/fuzz_cmdline $(BUILD)/fuzz/fuzz_p
 	    $(BUILD)/fuzz/cmdline $(FUZZ_SECONDS) -max_len=4096 -dict=tests/fuzz/cmdline.dict || rc=1; \
 	tests/fuzz/run.sh pe_check $(BUILD)/fuzz/fuzz_pe_check tests/fuzz/corpus/pe_check \
 	    $(BUILD)/fuzz/pe_check $(FUZZ_SECONDS) -max_len=4096 || rc=1; \
+	tests/fuzz/run.sh credinput $(BUILD)/fuzz/fuzz_credinput tests/fuzz/corpus/credinput \
+	    $(BUILD)/fuzz/credinput $(FUZZ_SECONDS) -max_len=2048 || rc=1; \
 	exit $$rc
 $(BUILD)/fuzz/gen_corpus: tests/fuzz/gen_corpus.c crypto/keyblob.c crypto/keyblob.h
 	@mkdir -p $(@D)
