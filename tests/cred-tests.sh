@@ -27,7 +27,6 @@ if [[ $arch == i686 && ${WINE32:-no} != yes ]]; then
 fi
 
 WINE=$(wine_for "$arch")
-REG=(/usr/lib/wine/wine64 reg)
 KEY='HKLM\SOFTWARE\Microsoft\ExMPLS'
 T='C:\empkp-tests'
 CRED="$INSTALL_DIR\\empkpcred.exe"

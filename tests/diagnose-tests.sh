@@ -28,19 +28,13 @@ if [[ $arch == i686 && ${WINE32:-no} != yes ]]; then
     exit 0
 fi
 WINE=$(wine_for "$arch")
-REG=(/usr/lib/wine/wine64 reg)
 classes_view=/reg:64; [[ $arch == i686 ]] && classes_view=/reg:32
 EXE="$INSTALL_DIR\\empkp.exe"
 ONEPOINT='C:\Program Files\Microsoft Operations Manager 2000\OnePoint'
 XEXE="$ONEPOINT\\ExchKP.exe"
 T='C:\empkp-tests'
-CLSID='{94A6DCD0-B6F5-40E8-8C9D-CEE2C7796380}'
 XCLSID='{E3D2F927-69FA-4EFD-8D05-8726EF540A06}'
-APPID='{D618966E-4B67-47DB-B2CC-350ED396B2AB}'
 XAPPID='{54C3C0DA-BDB0-4369-8530-A01726E814E5}'
-LIBID='{552841D7-ED79-424D-A566-F1A8ADCE8E18}'
-C='HKLM\SOFTWARE\Classes'
-EXMPLS='HKLM\SOFTWARE\Microsoft\ExMPLS'
 GOOD_SDDL='D:P(A;CI;KA;;;SY)(A;CI;KA;;;BA)'
 
 rm -rf "$log"; mkdir -p "$log"

@@ -114,16 +114,6 @@ fi
 WINE=$(wine_for "$arch")
 classes_view=/reg:64; progfiles='Program Files'
 [[ $arch == i686 ]] && { classes_view=/reg:32; progfiles='Program Files (x86)'; }
-REG=(/usr/lib/wine/wine64 reg)
-CLSID='{94A6DCD0-B6F5-40E8-8C9D-CEE2C7796380}'
-IID='{429D0426-A34B-4823-A3F7-4FC531BD5D5C}'
-LIBID='{552841D7-ED79-424D-A566-F1A8ADCE8E18}'
-APPID='{D618966E-4B67-47DB-B2CC-350ED396B2AB}'
-C='HKLM\SOFTWARE\Classes'
-OUR_KEYS=("$C\\CLSID\\$CLSID" "$C\\EMPKP.PubKeyPublisher" "$C\\EMPKP.PubKeyPublisher.1"
-          "$C\\AppID\\$APPID" "$C\\AppID\\empkp.exe" "$C\\TypeLib\\$LIBID"
-          "$C\\Interface\\$IID" "$C\\CLSID\\$IID")
-EXMPLS='HKLM\SOFTWARE\Microsoft\ExMPLS'
 
 if ! wine_prefix_new "$out/wineprefix-dist"; then
     fail "dist/$arch/wine prefix" "wineboot failed: $(tail -n 3 "$out/wineprefix-dist.boot.log" 2>/dev/null)"
@@ -136,17 +126,6 @@ winbin="C:\\$progfiles\\Exchsrvr\\bin"
 mkdir -p "$cdrive/empkp-tests"
 cp "$top/tests/e2e/publish-echo.vbs" "$out/tests/verinfo.exe" "$out/tests/probe.exe" "$msi" "$cdrive/empkp-tests/"
 
-reg_value() { # VIEW KEY NAME ("" for the default value): prints its data
-    local args=(/v "$3"); [[ -z $3 ]] && args=(/ve)
-    wrun 60 "$log/reg.out" "${REG[@]}" query "$2" "${args[@]}" "$1" || return 1
-    sed -n 's/^ *[^ ].*REG_[A-Z_]* *//p' "$log/reg.out" | tr -d '\r' | head -n 1
-}
-none_of_our_keys() {
-    local k
-    for k in "${OUR_KEYS[@]}"; do
-        if wrun 60 "$log/reg.out" "${REG[@]}" query "$k" "$classes_view"; then WHY="still present: $k"; return 1; fi
-    done
-}
 data0() { reg_value /reg:64 "$EXMPLS" DATA0; }
 # The stored key's public half (probe.exe store-public), or "absent".
 store_key() {

@@ -117,3 +117,35 @@ kb_script_msgbox() {
     done
     wait "$pid"
 }
+
+# --- Our registry identities and keys (one place for every driver) ----------
+# shellcheck disable=SC2034  # used by the drivers that source this file
+# reg.exe of the 64-bit loader, with /reg:32 or /reg:64 saying which view.
+REG=(/usr/lib/wine/wine64 reg)
+CLSID='{94A6DCD0-B6F5-40E8-8C9D-CEE2C7796380}'
+IID='{429D0426-A34B-4823-A3F7-4FC531BD5D5C}'
+LIBID='{552841D7-ED79-424D-A566-F1A8ADCE8E18}'
+APPID='{D618966E-4B67-47DB-B2CC-350ED396B2AB}'
+C='HKLM\SOFTWARE\Classes'
+# shellcheck disable=SC2034
+EXMPLS='HKLM\SOFTWARE\Microsoft\ExMPLS'
+# What /regserver and regsvr32 empkpps.dll write; none may outlive uninstall.
+OUR_KEYS=("$C\\CLSID\\$CLSID" "$C\\EMPKP.PubKeyPublisher" "$C\\EMPKP.PubKeyPublisher.1"
+          "$C\\AppID\\$APPID" "$C\\AppID\\empkp.exe" "$C\\TypeLib\\$LIBID"
+          "$C\\Interface\\$IID" "$C\\CLSID\\$IID")
+
+# reg_value VIEW KEY NAME ("" for the default value): prints its data.
+# Uses the caller's $log folder for reg.exe's output.
+reg_value() {
+    local args=(/v "$3"); [[ -z $3 ]] && args=(/ve)
+    wrun 60 "$log/reg.out" "${REG[@]}" query "$2" "${args[@]}" "$1" || return 1
+    sed -n 's/^ *[^ ].*REG_[A-Z_]* *//p' "$log/reg.out" | tr -d '\r' | head -n 1
+}
+# none_of_our_keys: no key of OUR_KEYS in the caller's $classes_view.
+# shellcheck disable=SC2154  # classes_view: set by the driver per arch
+none_of_our_keys() {
+    local k
+    for k in "${OUR_KEYS[@]}"; do
+        if wrun 60 "$log/reg.out" "${REG[@]}" query "$k" "$classes_view"; then WHY="still present: $k"; return 1; fi
+    done
+}

@@ -17,11 +17,9 @@ if [[ $arch == i686 && ${WINE32:-no} != yes ]]; then
     exit 0
 fi
 WINE=$(wine_for "$arch")
-REG=(/usr/lib/wine/wine64 reg)
 EXE="$INSTALL_DIR\\empkp.exe"
 FAULTS='C:\empkp-tests\empkp-faults.exe'
 PROBE='C:\empkp-tests\probe.exe'
-EXMPLS='HKLM\SOFTWARE\Microsoft\ExMPLS'
 
 rm -rf "$log"; mkdir -p "$log"
 echo "== Publish state table, $arch (Wine prefix $out/wineprefix-publish)"

@@ -26,16 +26,6 @@ WINE=$(wine_for "$arch")
 # Registry views: a 32-bit exe registers its classes in the 32-bit view, but
 # writes ExMPLS to the 64-bit one (see README).
 classes_view=/reg:64; [[ $arch == i686 ]] && classes_view=/reg:32
-REG=(/usr/lib/wine/wine64 reg)
-
-CLSID='{94A6DCD0-B6F5-40E8-8C9D-CEE2C7796380}'
-IID='{429D0426-A34B-4823-A3F7-4FC531BD5D5C}'
-LIBID='{552841D7-ED79-424D-A566-F1A8ADCE8E18}'
-APPID='{D618966E-4B67-47DB-B2CC-350ED396B2AB}'
-C='HKLM\SOFTWARE\Classes'
-OUR_KEYS=("$C\\CLSID\\$CLSID" "$C\\EMPKP.PubKeyPublisher" "$C\\EMPKP.PubKeyPublisher.1"
-          "$C\\AppID\\$APPID" "$C\\AppID\\empkp.exe" "$C\\TypeLib\\$LIBID"
-          "$C\\Interface\\$IID" "$C\\CLSID\\$IID")
 EXE="$INSTALL_DIR\\empkp.exe"
 
 rm -rf "$log"; mkdir -p "$log"
@@ -56,20 +46,8 @@ reg_has() {
         wrun 60 "$log/reg.out" "${REG[@]}" query "$key" "$view"
     fi
 }
-# reg_value VIEW KEY NAME: prints the data of a REG_SZ value ("" for default).
-reg_value() {
-    local args=(/v "$3"); [[ -z $3 ]] && args=(/ve)
-    wrun 60 "$log/reg.out" "${REG[@]}" query "$2" "${args[@]}" "$1" || return 1
-    sed -n 's/^ *[^ ].*REG_[A-Z_]* *//p' "$log/reg.out" | tr -d '\r' | head -n 1
-}
-none_of_our_keys() {
-    local k
-    for k in "${OUR_KEYS[@]}"; do
-        if reg_has "$classes_view" "$k"; then WHY="still present: $k"; return 1; fi
-    done
-}
 data0_hex() { # the DATA0 bytes as the registry holds them
-    wrun 60 "$log/data0.out" "${REG[@]}" query 'HKLM\SOFTWARE\Microsoft\ExMPLS' /v DATA0 /reg:64 &&
+    wrun 60 "$log/data0.out" "${REG[@]}" query "$EXMPLS" /v DATA0 /reg:64 &&
         sed -n 's/.*REG_BINARY *//p' "$log/data0.out" | tr -d '\r\n '
 }
 
