@@ -79,6 +79,56 @@ if ((${#missing[@]})); then
         { tail -n 20 "$cache/logs/apt-install.log" >&2; die "apt-get install failed"; }
 fi
 
+# The case seen on this kind of machine for weeks: the security suite's i386
+# index fails to load (mirror mid-sync), so for every amd64 library installed
+# from that suite apt knows no i386 twin of the same version, and Multi-Arch:
+# same packages must match. wine32 then "has held broken packages". The twins
+# are in the pool next to the amd64 files; fetch exactly those wine32 needs,
+# check each is the package, version and arch asked for, and install them with
+# the release's own suite preferred for everything else (so apt upgrades, never
+# downgrades, the amd64 side to versions that do have i386 builds).
+# Trade-off, said plainly: these few files are not checked against a signed
+# index (the one that would list them is the one that failed). wine32 is a test
+# tool here, never shipped; set EMPKP_NO_TWINS=1 to refuse and skip i686 runs.
+wine32_via_twins() {
+    [[ -z ${EMPKP_NO_TWINS:-} ]] || { echo "EMPKP_NO_TWINS set: not fetching i386 twins"; return 1; }
+    local codename dir need missing uri deb p v got debs=()
+    codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+    [[ -n $codename ]] || return 1
+    # What wine32 may pull in, by name; then, among those, the amd64 Multi-Arch:
+    # same packages installed at a version apt has no i386 build of. (Few apt
+    # calls: each one parses the whole cache, ~1.5 s here.)
+    need=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+               --no-breaks --no-replaces --no-enhances wine32:i386 2>/dev/null |
+           sed -n 's/^\([a-z0-9][^ ]*\):i386$/\1/p' | sort -u)
+    missing=$(join -v1 \
+        <(dpkg-query -W -f='${Package} ${Version} ${Multi-Arch} ${db:Status-Abbrev}\n' \
+              $(sed 's/$/:amd64/' <<<"$need") 2>/dev/null |
+          awk '$3 == "same" && $4 ~ /^ii/ { print $1 "=" $2 }' | sort) \
+        <(apt-cache madison $(sed 's/$/:i386/' <<<"$need") 2>/dev/null |
+          awk -F'|' '{ gsub(/ /, ""); sub(/:i386$/, "", $1); print $1 "=" $2 }' | sort -u))
+    [[ -n $missing ]] || { echo "no missing i386 twins: not the index case"; return 1; }
+    dir=$cache/apt/i386-twins
+    # apt-helper downloads as _apt when it may write there (else as root, with a warning).
+    rm -rf "$dir" && mkdir -p "$dir" && chown _apt "$dir" 2>/dev/null || true
+    while read -r uri; do
+        uri=${uri//\'/}
+        [[ $uri == *_amd64.deb ]] || { echo "no pool address: $uri"; return 1; }
+        deb=$dir/${uri##*/}; deb=${deb%_amd64.deb}_i386.deb
+        echo "fetching ${uri%_amd64.deb}_i386.deb"
+        /usr/lib/apt/apt-helper download-file "${uri%_amd64.deb}_i386.deb" "$deb" || return 1
+        debs+=("$deb")
+    done < <(apt-get download --print-uris $(sed 's/=/:amd64=/' <<<"$missing") | awk '{ print $1 }')
+    # Each twin must be exactly the package and version its amd64 side is.
+    for deb in "${debs[@]}"; do
+        got=$(dpkg-deb -f "$deb" Package Version Architecture | awk -F': ' '{ printf "%s ", $2 }')
+        read -r p v _ <<<"$got"
+        grep -qxF "$p=$v" <<<"$missing" && [[ $got == *" i386 " ]] ||
+            { echo "unexpected twin $deb: $got"; return 1; }
+    done
+    "${apt[@]}" install -y --no-install-recommends -t "$codename" "${debs[@]}" wine32:i386
+}
+
 # 32-bit Wine is "install if the archive allows": the i686 build is made either
 # way, and WINE32/WINE32_WHY tell the tests whether they can run it.
 wine32=yes wine32_why=
@@ -88,6 +138,8 @@ if [[ $want_wine32 == yes ]]; then
     if "${apt[@]}" install -y --no-install-recommends wine32:i386 \
         >"$cache/logs/apt-wine32.log" 2>&1; then
         log "wine32:i386 installed"
+    elif wine32_via_twins >>"$cache/logs/apt-wine32.log" 2>&1; then
+        log "wine32:i386 installed (i386 twins fetched from the pool, see $cache/logs/apt-wine32.log)"
     else
         wine32=no
         # Name the cause if it is a failed i386 index (the case seen so far),
