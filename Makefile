@@ -95,7 +95,7 @@ $(GEN)/messages.h:  $(GEN)/messages.rc
 
 # Our sources.
 SERVER_NAMES := main cmdline console lifetime rpcpin factory publisher typelib publish \
-                publish_plan exmpls keystore eventlog register \
+                publish_cache publish_plan exmpls keystore eventlog register \
                 identity self localserver pe_check diagnose diagnose_logic \
                 diagnose_report diagnose_com diagnose_key diagnose_reg
 OTHER_OBJS   := $(addprefix $(OBJ)/,keyblob.o empkp_i.o empkp_res.o messages_res.o)

@@ -79,6 +79,25 @@ DWORD exmpls_read_data0(BYTE **data, DWORD *len, BOOL *present, BOOL *is_binary)
     return (DWORD)err;
 }
 
+DWORD exmpls_read_data0_fast(HKEY *key, BYTE *buf, DWORD *size, BOOL *is_binary)
+{
+    DWORD type;
+    LONG err = ERROR_SUCCESS;
+
+    if (!*key)
+        err = open_exmpls(KEY_QUERY_VALUE, key);
+    if (err == ERROR_SUCCESS)
+        err = RegQueryValueExW(*key, L"DATA0", NULL, &type, buf, size);
+    /* A deleted and re-created ExMPLS (ERROR_KEY_DELETED) needs a new handle;
+     * so may anything else that went wrong: drop it, the next call reopens. */
+    if (err != ERROR_SUCCESS && *key) {
+        RegCloseKey(*key);
+        *key = NULL;
+    }
+    *is_binary = err == ERROR_SUCCESS && type == REG_BINARY;
+    return (DWORD)err;
+}
+
 DWORD exmpls_write_data0(const BYTE *blob, DWORD len)
 {
     SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, FALSE };

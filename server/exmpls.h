@@ -22,6 +22,12 @@ REGSAM exmpls_view(void);
  * 64 KiB are reported present but not read (*data NULL): no key is that big. */
 DWORD exmpls_read_data0(BYTE **data, DWORD *len, BOOL *present, BOOL *is_binary);
 
+/* One read of DATA0 into BUF (*SIZE bytes in, the value's size out) through
+ * *KEY, opened on first use and kept; closed and set to NULL on any failure.
+ * For Publish's fast path (publish_cache.c), where the usual open/size/read/
+ * close would be most of the call. */
+DWORD exmpls_read_data0_fast(HKEY *key, BYTE *buf, DWORD *size, BOOL *is_binary);
+
 /* Writes DATA0 in one RegSetValueEx (readers see old or new, never a mix),
  * creating ExMPLS with EXMPLS_SDDL if it does not exist. */
 DWORD exmpls_write_data0(const BYTE *blob, DWORD len);

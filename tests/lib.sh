@@ -80,6 +80,13 @@ empkp_pids() {
     done
 }
 empkp_running() { [[ -n $(empkp_pids) ]]; }
+# wait_holding FILE: waits (up to 60 s) for "stress hold"'s "holding" line in
+# FILE; its server is then up and registered.
+wait_holding() {
+    local _
+    for _ in $(seq 120); do grep -q holding "$1" 2>/dev/null && return 0; sleep 0.5; done
+    return 1
+}
 
 # The C: drive of the current prefix as a Unix path.
 drive_c() { echo "$WINEPREFIX/drive_c"; }

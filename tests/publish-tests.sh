@@ -84,6 +84,34 @@ for damage in deleted truncated other-key not-binary; do
         grep -qE 'ReportEventW L"(missing|not the stored key)' "$log/publish.out"
 done
 
+# --- the same while one server stays up: its fast path must notice ------------
+# A running server answers a repeated Publish from what it last published
+# (server/publish_cache.h); any change to DATA0 or ExMPLS must send it down
+# the full path again.  One holder keeps the server up; each client.exe is a
+# new process calling into that same server.
+wrun 300 "$log/hold.out" "$WINE" 'C:\empkp-tests\stress.exe' hold 120 'C:\empkp-tests\release' &
+holder=$!
+wait_holding "$log/hold.out" || fail "publish/$arch holder" "no \"holding\" in 60 s: $(tr -d '\r' <"$log/hold.out")"
+client() { wrun 120 "$log/client.out" "$WINE" 'C:\empkp-tests\client.exe'; rc=$?; }
+client
+WHY="rc $rc" check "publish/$arch running server: Publish ErrID 0" test "$rc" -eq 0
+for damage in deleted other-key ExMPLS-deleted; do
+    case $damage in
+        deleted)        reg_del DATA0 ;;
+        other-key)      probe other-blob >/dev/null ;;
+        ExMPLS-deleted) wrun 60 "$log/reg.out" "${REG[@]}" delete "$EXMPLS" /f /reg:64 ;;
+    esac
+    client
+    WHY="rc $rc" check "publish/$arch running server, DATA0 $damage: ErrID 0" test "$rc" -eq 0
+    WHY="DATA0 not restored" check "publish/$arch running server, DATA0 $damage: restored" \
+        test "$(probe data0)" = "$first"
+done
+n=$(empkp_pids | wc -l)
+WHY="$n server processes" check "publish/$arch running server: every call went to one server" test "$n" -eq 1
+: >"$(drive_c)/empkp-tests/release"
+wait "$holder"
+creds_set   # ExMPLS-deleted took them; the next case needs them there
+
 # --- the stored key lost: a new pair, old credentials removed ------------------
 probe store-delete >/dev/null
 publish_cmd

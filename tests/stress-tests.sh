@@ -40,7 +40,7 @@ data0=$(probe data0) store=$(probe store-public)
 rm -f "$(drive_c)/empkp-tests/release"
 wrun 300 "$log/hold.out" "$WINE" "$STRESS" hold 120 'C:\empkp-tests\release' &
 holder=$!
-for _ in $(seq 30); do [[ $(servers) -ge 1 ]] && break; sleep 1; done
+wait_holding "$log/hold.out" || fail "stress/$arch holder" "no \"holding\" in 60 s: $(tr -d '\r' <"$log/hold.out")"
 pids=()
 start=$SECONDS
 for i in $(seq 16); do

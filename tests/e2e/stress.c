@@ -4,7 +4,8 @@
  *                       (the shell measures the server around it: Wine
  *                       reports no handle counts to Windows programs)
  *   stress hold S FILE  holds one object, keeping one server up, until FILE
- *                       exists or S seconds have passed; then releases it
+ *                       exists or S seconds have passed; then releases it;
+ *                       prints "holding" once it holds it
  * Exit code 0 when every Publish returned S_OK with ErrID 0. */
 #include <windows.h>
 #include <stdio.h>
@@ -44,6 +45,11 @@ int main(int argc, char **argv)
              * given back under Wine, and the server would wait out its
              * idle timeout. */
             ok = publish_ok(p);
+            /* The drivers wait for this line: the server has registered its
+             * class by now, so their clients join it rather than race to
+             * start another. */
+            printf("holding\n");
+            fflush(stdout);
             for (i = 0; i < n * 10; i++) {
                 if (argc > 3 && GetFileAttributesA(argv[3]) != INVALID_FILE_ATTRIBUTES)
                     break;
