@@ -41,7 +41,7 @@ publish() { wrun 120 "$log/publish.out" "$WINE" "$INSTALL_DIR\\empkp.exe" /publi
 
 rm -rf "$log"; mkdir -p "$log"
 echo "== Credentials tool, $arch (Wine prefix $out/credprefix)"
-if ! wine_prefix_new "$out/credprefix"; then
+if ! wine_prefix_new "$out/credprefix" "$arch"; then
     fail "cred/$arch/prefix" "wineboot failed: $(tail -n 3 "$out/credprefix.boot.log" 2>/dev/null)"
     exit 0
 fi

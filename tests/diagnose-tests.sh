@@ -39,7 +39,7 @@ GOOD_SDDL='D:P(A;CI;KA;;;SY)(A;CI;KA;;;BA)'
 
 rm -rf "$log"; mkdir -p "$log"
 echo "== /diagnose and ExchKP, $arch (Wine prefix $out/wineprefix-diagnose)"
-if ! wine_prefix_new "$out/wineprefix-diagnose"; then
+if ! wine_prefix_new "$out/wineprefix-diagnose" "$arch"; then
     fail "diagnose/$arch/prefix" "wineboot failed"
     exit 0
 fi
@@ -230,10 +230,19 @@ check "diagnose/$arch not a PE image: verdict 10001" verdict 10001
 healthy
 
 # --- LocalServer32 naming a PE image for another machine type --------------------------
-if [[ ${WINE32:-no} == yes ]]; then
-    skip "diagnose/$arch x86_64 exe in a 32-bit prefix" "needs a WINEARCH=win32 prefix, which this script does not make; the native unit tests cover that header and the ARM64 case below runs here"
-else
-    skip "diagnose/$arch x86_64 exe in a 32-bit prefix" "needs wine32 (not installed: ${WINE32_WHY:-unknown}); the native unit tests check that header, and an ARM64 header is tested here instead"
+# The KB's own error: the x64 build on 32-bit Windows.  The i686 run's prefix
+# is a 32-bit Windows (WINEARCH=win32), so it is the real thing there; the
+# x86_64 run has no such case (its Windows runs both) and tests ARM64 below.
+if [[ $arch == i686 ]]; then
+    cp "$top/build/x86_64/empkp.exe" "$cdrive/empkp-tests/x64.exe"
+    reg_set_default "$C\\CLSID\\$CLSID\\LocalServer32" "\"$T\\x64.exe\""
+    wait_servers_gone
+    diagnose --
+    check "diagnose/$arch x64 exe on 32-bit Windows: names the machine type" \
+        line FAIL 'valid Win32 application' 'a PE image for AMD64 \(machine 0x8664\), which this i386 Windows cannot run'
+    check "diagnose/$arch x64 exe on 32-bit Windows: CreateObject fails" line FAIL 'object created' 'fails'
+    check "diagnose/$arch x64 exe on 32-bit Windows: verdict 10001" verdict 10001
+    healthy
 fi
 arm64="$cdrive/empkp-tests/arm64.exe"
 cp "$out/empkp.exe" "$arm64"

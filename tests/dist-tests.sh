@@ -113,9 +113,10 @@ if [[ $arch == i686 && ${WINE32:-no} != yes ]]; then
 fi
 WINE=$(wine_for "$arch")
 classes_view=/reg:64; progfiles='Program Files'
-[[ $arch == i686 ]] && { classes_view=/reg:32; progfiles='Program Files (x86)'; }
+# The i686 prefix is a 32-bit Windows (see wine_prefix_new): one Program Files.
+[[ $arch == i686 ]] && classes_view=/reg:32
 
-if ! wine_prefix_new "$out/wineprefix-dist"; then
+if ! wine_prefix_new "$out/wineprefix-dist" "$arch"; then
     fail "dist/$arch/wine prefix" "wineboot failed: $(tail -n 3 "$out/wineprefix-dist.boot.log" 2>/dev/null)"
     exit 0
 fi

@@ -42,15 +42,26 @@ xvfb_start() {
 }
 xvfb_stop() { [[ -n ${XVFB_PID:-} ]] && kill "$XVFB_PID" 2>/dev/null; XVFB_PID=; }
 
-# Makes a fresh 64-bit prefix at $1 and exports the Wine environment for it.
+# wine_prefix_new DIR [ARCH]: makes a fresh prefix at DIR and exports the
+# Wine environment for it.  ARCH i686 makes a 32-bit Windows (WINEARCH=win32):
+# what the shipped i686 build meets on Windows 2000/2003, no WOW64; anything
+# else a 64-bit one.  Sets REG (reg.exe of the prefix's own loader) and
+# PROGRAM_FILES (its Program Files folder under drive_c).
 wine_prefix_new() {
+    local loader=/usr/lib/wine/wine64
     export WINEPREFIX=$1 WINEDEBUG=-all WINEARCH=win64
+    if [[ ${2:-} == i686 ]]; then
+        loader=/usr/lib/wine/wine
+        WINEARCH=win32
+    fi
+    REG=("$loader" reg)
+    PROGRAM_FILES='Program Files'
     # No Mono or Gecko: they cannot be downloaded here, and nothing needs them.
     export WINEDLLOVERRIDES="mscoree,mshtml="
     wine_stop
     rm -rf "$WINEPREFIX"
     mkdir -p "$(dirname "$WINEPREFIX")"
-    timeout 180 /usr/lib/wine/wine64 wineboot -i >"$WINEPREFIX.boot.log" 2>&1 || return 1
+    timeout 180 "$loader" wineboot -i >"$WINEPREFIX.boot.log" 2>&1 || return 1
     # wineboot returns before the prefix is ready; the first program in a
     # half-made prefix can stall for minutes.
     timeout 180 wineserver -w
@@ -127,7 +138,8 @@ kb_script_msgbox() {
 
 # --- Our registry identities and keys (one place for every driver) ----------
 # shellcheck disable=SC2034  # used by the drivers that source this file
-# reg.exe of the 64-bit loader, with /reg:32 or /reg:64 saying which view.
+# reg.exe of the prefix's loader (wine_prefix_new sets it), with /reg:32 or
+# /reg:64 saying which view.
 REG=(/usr/lib/wine/wine64 reg)
 CLSID='{94A6DCD0-B6F5-40E8-8C9D-CEE2C7796380}'
 IID='{429D0426-A34B-4823-A3F7-4FC531BD5D5C}'

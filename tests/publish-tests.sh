@@ -23,7 +23,7 @@ PROBE='C:\empkp-tests\probe.exe'
 
 rm -rf "$log"; mkdir -p "$log"
 echo "== Publish state table, $arch (Wine prefix $out/wineprefix-publish)"
-if ! wine_prefix_new "$out/wineprefix-publish"; then
+if ! wine_prefix_new "$out/wineprefix-publish" "$arch"; then
     fail "publish/$arch/prefix" "wineboot failed"
     exit 0
 fi

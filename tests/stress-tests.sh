@@ -23,7 +23,7 @@ PROBE='C:\empkp-tests\probe.exe'
 
 rm -rf "$log"; mkdir -p "$log"
 echo "== Stress, $arch (Wine prefix $out/wineprefix-stress)"
-if ! wine_prefix_new "$out/wineprefix-stress"; then
+if ! wine_prefix_new "$out/wineprefix-stress" "$arch"; then
     fail "stress/$arch/prefix" "wineboot failed"
     exit 0
 fi

@@ -30,7 +30,7 @@ EXE="$INSTALL_DIR\\empkp.exe"
 
 rm -rf "$log"; mkdir -p "$log"
 echo "== Windows tests, $arch (Wine prefix $out/wineprefix)"
-if ! wine_prefix_new "$out/wineprefix"; then
+if ! wine_prefix_new "$out/wineprefix" "$arch"; then
     fail "wine/$arch/prefix" "wineboot failed: $(tail -n 3 "$out/wineprefix.boot.log" 2>/dev/null)"
     exit 0
 fi
