@@ -3,11 +3,12 @@
 #
 # Cross-builds a trimmed static libcrypto.a from an OpenSSL 3.0 source tarball
 # in the current directory and installs lib/libcrypto.a and include/openssl into
-# PREFIX. Called by setup.sh, which hashes this file into the cache key: any
-# change here rebuilds.
+# PREFIX. Called by setup.sh, which hashes this file and patches/NAME-*.patch
+# into the cache key: any change here or there rebuilds.
 set -euo pipefail
 
 tarball=$1 triplet=$2 prefix=$3
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 case $triplet in
     x86_64-w64-mingw32) target=mingw64 ;;
     i686-w64-mingw32) target=mingw ;;
@@ -56,6 +57,14 @@ fi
 mkdir src
 tar -xf "$tarball" -C src --strip-components=1
 cd src
+# patches/openssl-providers.patch: the default provider offers only what empkp
+# uses (RSA key management and encryption, the AES-CTR DRBG), and the "base"
+# provider (encoders, decoders, file store) is not predefined.  Their tables
+# reference every encoder, PEM/PKCS7/X509 reader, HTTP client, KDF, MAC and
+# digest, so this is what keeps that code out of empkp.exe: ~150 KB on
+# x86_64 (issue 7), and less code that parses anything.  It fails loudly if a
+# new 3.0.x moved those lines.
+patch -p1 --no-backup-if-mismatch <"$here/patches/openssl-providers.patch"
 perl Configure "$target" --cross-compile-prefix="$triplet-" "${opts[@]}"
 # Asm stays enabled (perlasm emits GNU as for both mingw targets).
 make -j2 build_generated

@@ -226,7 +226,8 @@ cached_build() {
     local name=$1 pkg=$2 ver=$3 triplet=$4 script=$here/build-$1.sh hash dir logf t0
     # The key covers the build script (it holds every option and flag) and the
     # compiler, so changing either builds anew instead of reusing a stale build.
-    hash=$({ cat "$script"; "$triplet-gcc" --version; } | sha256sum | cut -c1-8)
+    hash=$({ cat "$script" "$here/patches/$name"-*.patch 2>/dev/null; "$triplet-gcc" --version; } |
+           sha256sum | cut -c1-8)
     dir=$cache/$name-$(upstream "$ver")-${triplet%%-*}-$hash
     prefix=$dir
     # The stamp is written only after a complete install, before the atomic move.
