@@ -289,7 +289,8 @@ arch-dist: $(SHIPPED) $(DIST_DOCS)
 # tests/bench/bench.c: keygen, cross-process calls and the server's working
 # set, measured under Wine by tests/bench/bench.sh.  Not shipped, not a test.
 .PHONY: arch-bench
-$(TBIN)/bench.exe: tests/bench/bench.c $(OBJ)/keyblob.o $(OBJ)/empkp_i.o $(GEN)/empkp.h \
+$(TBIN)/bench.exe: tests/bench/bench.c $(OBJ)/keyblob.o $(OBJ)/keystore.o $(OBJ)/exmpls.o \
+                   $(OBJ)/empkp_i.o $(GEN)/empkp.h \
                    $(OPENSSL)/lib/libcrypto.a
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $(filter %.c %.o,$^) \
