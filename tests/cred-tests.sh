@@ -21,12 +21,6 @@ log=$out/cred-logs
 # shellcheck source=tests/lib.sh
 source "$top/tests/lib.sh"
 
-if [[ $arch == i686 && ${WINE32:-no} != yes ]]; then
-    skip "cred/$arch" "32-bit Wine (wine32:i386) is not installed: ${WINE32_WHY:-unknown reason}; the i686 empkpcred.exe was built but NOT run"
-    exit 0
-fi
-
-WINE=$(wine_for "$arch")
 KEY='HKLM\SOFTWARE\Microsoft\ExMPLS'
 T='C:\empkp-tests'
 CRED="$INSTALL_DIR\\empkpcred.exe"
@@ -39,13 +33,7 @@ export LC_ALL=C.UTF-8
 # container and DATA0 its public blob, as MOM's script would leave them.
 publish() { wrun 120 "$log/publish.out" "$WINE" "$INSTALL_DIR\\empkp.exe" /publish; }
 
-rm -rf "$log"; mkdir -p "$log"
-echo "== Credentials tool, $arch (Wine prefix $out/credprefix)"
-if ! wine_prefix_new "$out/credprefix" "$arch"; then
-    fail "cred/$arch/prefix" "wineboot failed: $(tail -n 3 "$out/credprefix.boot.log" 2>/dev/null)"
-    exit 0
-fi
-trap wine_stop EXIT
+driver_begin cred "Credentials tool" "$out/credprefix"
 # A running wineserver before the console test, so that none is started
 # on (and keeps open) its pseudo-terminal; wine_stop ends it.
 timeout 30 wineserver -p >/dev/null 2>&1 </dev/null

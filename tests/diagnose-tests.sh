@@ -23,12 +23,6 @@ log=$out/test-logs/diagnose
 # shellcheck source=tests/lib.sh
 source "$top/tests/lib.sh"
 
-if [[ $arch == i686 && ${WINE32:-no} != yes ]]; then
-    skip "diagnose/$arch" "32-bit Wine (wine32:i386) is not installed: ${WINE32_WHY:-unknown reason}; NOT run"
-    exit 0
-fi
-WINE=$(wine_for "$arch")
-classes_view=/reg:64; [[ $arch == i686 ]] && classes_view=/reg:32
 EXE="$INSTALL_DIR\\empkp.exe"
 ONEPOINT='C:\Program Files\Microsoft Operations Manager 2000\OnePoint'
 XEXE="$ONEPOINT\\ExchKP.exe"
@@ -37,13 +31,7 @@ XCLSID='{E3D2F927-69FA-4EFD-8D05-8726EF540A06}'
 XAPPID='{54C3C0DA-BDB0-4369-8530-A01726E814E5}'
 GOOD_SDDL='D:P(A;CI;KA;;;SY)(A;CI;KA;;;BA)'
 
-rm -rf "$log"; mkdir -p "$log"
-echo "== /diagnose and ExchKP, $arch (Wine prefix $out/wineprefix-diagnose)"
-if ! wine_prefix_new "$out/wineprefix-diagnose" "$arch"; then
-    fail "diagnose/$arch/prefix" "wineboot failed"
-    exit 0
-fi
-trap wine_stop EXIT
+driver_begin diagnose "/diagnose and ExchKP" "$out/wineprefix-diagnose"
 install_empkp "$out"
 cdrive=$(drive_c)
 cp "$out/empkpcred.exe" "$cdrive/Program Files/Exchsrvr/bin/"

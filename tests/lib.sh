@@ -67,6 +67,32 @@ wine_prefix_new() {
     timeout 180 wineserver -w
 }
 
+# driver_begin NAME TITLE PREFIX: how every Wine test driver starts, with
+# $arch and $log set.  Where i686 cannot run, a SKIP saying why, and exit.
+# Else sets WINE and classes_view, empties $log, prints the title, makes a
+# fresh prefix at PREFIX (a FAIL and exit if it cannot) and ends its
+# wineserver when the driver exits.
+driver_begin() {
+    local name=$1 title=$2 prefix=$3
+    if [[ $arch == i686 && ${WINE32:-no} != yes ]]; then
+        skip "$name/$arch" "32-bit Wine (wine32:i386) is not installed: ${WINE32_WHY:-unknown reason}; the i686 build was made but NOT run"
+        exit 0
+    fi
+    WINE=$(wine_for "$arch")
+    # The registry view our classes are in: the exe's own (one view in the
+    # i686 run's 32-bit Windows).  ExMPLS is always asked for with /reg:64:
+    # a 32-bit empkp on 64-bit Windows writes it there (see README).
+    classes_view=/reg:64
+    [[ $arch == i686 ]] && classes_view=/reg:32
+    rm -rf "$log"; mkdir -p "$log"
+    echo "== $title, $arch (Wine prefix $prefix)"
+    if ! wine_prefix_new "$prefix" "$arch"; then
+        fail "$name/$arch/prefix" "wineboot failed: $(tail -n 3 "$prefix.boot.log" 2>/dev/null)"
+        exit 0
+    fi
+    trap wine_stop EXIT
+}
+
 # Ends the wineserver of $WINEPREFIX (and with it every process in it).
 wine_stop() {
     [[ -n ${WINEPREFIX:-} && -d $WINEPREFIX ]] || return 0

@@ -12,22 +12,11 @@ log=$out/test-logs/publish
 # shellcheck source=tests/lib.sh
 source "$top/tests/lib.sh"
 
-if [[ $arch == i686 && ${WINE32:-no} != yes ]]; then
-    skip "publish/$arch" "32-bit Wine (wine32:i386) is not installed: ${WINE32_WHY:-unknown reason}; NOT run"
-    exit 0
-fi
-WINE=$(wine_for "$arch")
 EXE="$INSTALL_DIR\\empkp.exe"
 FAULTS='C:\empkp-tests\empkp-faults.exe'
 PROBE='C:\empkp-tests\probe.exe'
 
-rm -rf "$log"; mkdir -p "$log"
-echo "== Publish state table, $arch (Wine prefix $out/wineprefix-publish)"
-if ! wine_prefix_new "$out/wineprefix-publish" "$arch"; then
-    fail "publish/$arch/prefix" "wineboot failed"
-    exit 0
-fi
-trap wine_stop EXIT
+driver_begin publish "Publish state table" "$out/wineprefix-publish"
 install_empkp "$out"
 wrun 120 "$log/regserver.out" "$WINE" "$EXE" /regserver ||
     { fail "publish/$arch/regserver" "$(cat "$log/regserver.out")"; exit 0; }

@@ -13,21 +13,10 @@ log=$out/test-logs/stress
 # shellcheck source=tests/lib.sh
 source "$top/tests/lib.sh"
 
-if [[ $arch == i686 && ${WINE32:-no} != yes ]]; then
-    skip "stress/$arch" "32-bit Wine (wine32:i386) is not installed: ${WINE32_WHY:-unknown reason}; NOT run"
-    exit 0
-fi
-WINE=$(wine_for "$arch")
 STRESS='C:\empkp-tests\stress.exe'
 PROBE='C:\empkp-tests\probe.exe'
 
-rm -rf "$log"; mkdir -p "$log"
-echo "== Stress, $arch (Wine prefix $out/wineprefix-stress)"
-if ! wine_prefix_new "$out/wineprefix-stress" "$arch"; then
-    fail "stress/$arch/prefix" "wineboot failed"
-    exit 0
-fi
-trap wine_stop EXIT
+driver_begin stress "Stress" "$out/wineprefix-stress"
 install_empkp "$out"
 wrun 120 "$log/regserver.out" "$WINE" "$INSTALL_DIR\\empkp.exe" /regserver
 wrun 300 "$log/publish.out" "$WINE" "$INSTALL_DIR\\empkp.exe" /publish

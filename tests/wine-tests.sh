@@ -17,24 +17,8 @@ log=$out/test-logs
 # shellcheck source=tests/lib.sh
 source "$top/tests/lib.sh"
 
-if [[ $arch == i686 && ${WINE32:-no} != yes ]]; then
-    skip "wine/$arch" "32-bit Wine (wine32:i386) is not installed: ${WINE32_WHY:-unknown reason}; the i686 build was made but NOT run"
-    exit 0
-fi
-
-WINE=$(wine_for "$arch")
-# Registry views: a 32-bit exe registers its classes in the 32-bit view, but
-# writes ExMPLS to the 64-bit one (see README).
-classes_view=/reg:64; [[ $arch == i686 ]] && classes_view=/reg:32
 EXE="$INSTALL_DIR\\empkp.exe"
-
-rm -rf "$log"; mkdir -p "$log"
-echo "== Windows tests, $arch (Wine prefix $out/wineprefix)"
-if ! wine_prefix_new "$out/wineprefix" "$arch"; then
-    fail "wine/$arch/prefix" "wineboot failed: $(tail -n 3 "$out/wineprefix.boot.log" 2>/dev/null)"
-    exit 0
-fi
-trap wine_stop EXIT
+driver_begin wine "Windows tests" "$out/wineprefix"
 cdrive=$(drive_c)
 
 # reg_has VIEW KEY [VALUE-NAME]: the key (or value) exists.
