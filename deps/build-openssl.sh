@@ -57,14 +57,19 @@ fi
 mkdir src
 tar -xf "$tarball" -C src --strip-components=1
 cd src
-# patches/openssl-providers.patch: the default provider offers only what empkp
-# uses (RSA key management and encryption, the AES-CTR DRBG), and the "base"
-# provider (encoders, decoders, file store) is not predefined.  Their tables
-# reference every encoder, PEM/PKCS7/X509 reader, HTTP client, KDF, MAC and
-# digest, so this is what keeps that code out of empkp.exe: ~150 KB on
-# x86_64 (issue 7), and less code that parses anything.  It fails loudly if a
-# new 3.0.x moved those lines.
-patch -p1 --no-backup-if-mismatch <"$here/patches/openssl-providers.patch"
+# Our patches to OpenSSL 3.0 (each fails loudly if a new 3.0.x moved its lines):
+# - openssl-providers.patch: the default provider offers only what empkp uses
+#   (RSA key management and encryption, the AES-CTR DRBG), and the "base"
+#   provider (encoders, decoders, file store) is not predefined.  Their tables
+#   reference every encoder, PEM/PKCS7/X509 reader, HTTP client, KDF, MAC and
+#   digest: this keeps that code out of empkp.exe (~150 KB on x86_64, issue
+#   7), and it is less code that parses anything.
+# - openssl-keygen-gcd.patch: RSA keygen's GCD(Y-1, e) on (Y-1) mod e, as
+#   OpenSSL 3.1 does; the constant-time GCD on 1024-bit numbers was ~65% of
+#   a 2048-bit keygen (callgrind, Debian's own libcrypto 3.0).
+for p in providers keygen-gcd; do
+    patch -p1 --no-backup-if-mismatch <"$here/patches/openssl-$p.patch"
+done
 perl Configure "$target" --cross-compile-prefix="$triplet-" "${opts[@]}"
 # Asm stays enabled (perlasm emits GNU as for both mingw targets).
 make -j2 build_generated
