@@ -244,7 +244,7 @@ static int bench_calls(int nfloor, int npublish, DWORD hold_ms)
     mf = row(label, floor_ms, nfloor);
     snprintf(label, sizeof(label), "  Publish, steady state (server running)");
     mp = row(label, pub_ms, npublish);
-    printf("  ratio of medians Publish / floor: %.1f (target <= 1.2)%s\n", mp / mf,
+    printf("  ratio of medians Publish / floor: %.2f (target <= 1.2)%s\n", mp / mf,
            changed ? " (Publish not yet idempotent)" : "");
     printf("  server-side time of Publish (median Publish - median floor): %.3f ms\n", mp - mf);
     printf("  DATA0 changed in %d of %d Publish calls\n", changed, npublish);

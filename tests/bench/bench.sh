@@ -71,7 +71,7 @@ bench_arch() {
     wine=$(wine_for "$arch")
     out ""
     out "== $arch under Wine (prefix build/bench/$arch/wineprefix)"
-    if ! wine_prefix_new "$top/build/bench/$arch/wineprefix"; then
+    if ! wine_prefix_new "$top/build/bench/$arch/wineprefix" "$arch"; then
         out "  NOT measured: wineboot failed (see build/bench/$arch/wineprefix.boot.log)"
         return 1
     fi
