@@ -337,7 +337,8 @@ check-valgrind: $(BUILD)/native/unit-vg
 # --- Fuzzing: make fuzz (issue 7) -------------------------------------------
 # libFuzzer targets (clang, native, ASan+UBSan) for every parser of outside
 # input: the PUBLICKEYBLOB reader (DATA0), the command line, the PE checker
-# of /diagnose (any file LocalServer32 names) and empkpcred's password input.  Each target
+# of /diagnose (any file LocalServer32 names), empkpcred's password input
+# and the check of what a DATA1..3 value decrypts to.  Each target
 # runs FUZZ_SECONDS; tests/fuzz/corpus/ holds the checked-in seeds (read only),
 # new inputs and any crash go to build/fuzz/<target>/.  A finding fails the
 # rule and becomes a unit test in tests/unit/.  Not part of make check.
@@ -358,8 +359,12 @@ $(BUILD)/fuzz/fuzz_pe_check: tests/fuzz/fuzz_pe_check.c server/pe_check.c server
 $(BUILD)/fuzz/fuzz_credinput: tests/fuzz/fuzz_credinput.c tools/credinput.c tools/credinput.h
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -Itools -o $@ $(filter %.c,$^)
+$(BUILD)/fuzz/fuzz_credtext: tests/fuzz/fuzz_credtext.c crypto/credblob.c crypto/credblob.h \
+                             crypto/keyblob.c crypto/keyblob.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -Icrypto -o $@ $(filter %.c,$^) -lcrypto
 fuzz: $(BUILD)/fuzz/fuzz_keyblob $(BUILD)/fuzz/fuzz_cmdline $(BUILD)/fuzz/fuzz_pe_check \
-      $(BUILD)/fuzz/fuzz_credinput
+      $(BUILD)/fuzz/fuzz_credinput $(BUILD)/fuzz/fuzz_credtext
 	@rc=0; \
 	tests/fuzz/run.sh keyblob $(BUILD)/fuzz/fuzz_keyblob tests/fuzz/corpus/keyblob \
 	    $(BUILD)/fuzz/keyblob $(FUZZ_SECONDS) -max_len=1024 || rc=1; \
@@ -369,6 +374,8 @@ fuzz: $(BUILD)/fuzz/fuzz_keyblob $(BUILD)/fuzz/fuzz_cmdline $(BUILD)/fuzz/fuzz_p
 	    $(BUILD)/fuzz/pe_check $(FUZZ_SECONDS) -max_len=4096 || rc=1; \
 	tests/fuzz/run.sh credinput $(BUILD)/fuzz/fuzz_credinput tests/fuzz/corpus/credinput \
 	    $(BUILD)/fuzz/credinput $(FUZZ_SECONDS) -max_len=2048 || rc=1; \
+	tests/fuzz/run.sh credtext $(BUILD)/fuzz/fuzz_credtext tests/fuzz/corpus/credtext \
+	    $(BUILD)/fuzz/credtext $(FUZZ_SECONDS) -max_len=1024 || rc=1; \
 	exit $$rc
 $(BUILD)/fuzz/gen_corpus: tests/fuzz/gen_corpus.c crypto/keyblob.c crypto/keyblob.h
 	@mkdir -p $(@D)
