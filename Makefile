@@ -267,18 +267,19 @@ DIST_DOCS := packaging/install.cmd packaging/uninstall.cmd README.md LICENSE \
              packaging/THIRD-PARTY.txt packaging/empkp.wxs
 
 .PHONY: arch-dist
-arch-dist: $(SHIPPED) $(DIST_DOCS)
+# empkpcred.exe goes with them: the administrator's tool for DATA1..3.
+arch-dist: $(SHIPPED) $(OUT)/empkpcred.exe $(DIST_DOCS)
 	$(if $(SIGN_CERT),$(if $(SIGN_KEY),,$(error SIGN_CERT needs SIGN_KEY, the certificate's private key)))
 	rm -rf $(STAGE) $(STAGE).zip $(STAGE).msi
 	mkdir -p $(STAGE)
-	cp $(SHIPPED) $(STAGE)/
-	$(call SIGN,$(STAGE)/empkp.exe $(STAGE)/empkpps.dll)
+	cp $(SHIPPED) $(OUT)/empkpcred.exe $(STAGE)/
+	$(call SIGN,$(STAGE)/empkp.exe $(STAGE)/empkpps.dll $(STAGE)/empkpcred.exe)
 	$(CRLF) packaging/install.cmd >$(STAGE)/install.cmd
 	$(CRLF) packaging/uninstall.cmd >$(STAGE)/uninstall.cmd
 	$(CRLF) README.md >$(STAGE)/README.txt
 	$(CRLF) LICENSE >$(STAGE)/LICENSE.txt
 	cat packaging/THIRD-PARTY.txt /usr/share/common-licenses/Apache-2.0 | $(CRLF) >$(STAGE)/THIRD-PARTY.txt
-	cd $(STAGE) && sha256sum empkp.exe empkpps.dll install.cmd uninstall.cmd README.txt \
+	cd $(STAGE) && sha256sum empkp.exe empkpps.dll empkpcred.exe install.cmd uninstall.cmd README.txt \
 	    LICENSE.txt THIRD-PARTY.txt >SHA256SUMS
 	cd $(DIST) && zip -qrX $(DIST_NAME).zip $(DIST_NAME)
 	cd $(STAGE) && wixl -a $(MSI_ARCH) -D Arch=$(MSI_ARCH) -D Version=$(VERSION) \
@@ -446,8 +447,8 @@ $(OUT)/empkpcred.exe: $(TOOL_OBJS)
 	$(CC_WIN) -municode $(WIN_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)
 arch-all: $(OUT)/empkpcred.exe
 # Fit for the user's servers like the other shipped binaries (PE_LDFLAGS,
-# VERSIONINFO; tests/pe-tests.sh checks it).  Not in $(SHIPPED): whether it
-# goes into make dist's zip and MSI is packaging's decision.
+# VERSIONINFO; tests/pe-tests.sh checks it); make dist ships it beside
+# $(SHIPPED) (see arch-dist).
 $(OUT)/empkpcred.exe: private WIN_LDFLAGS += $(PE_LDFLAGS)
 $(OBJ)/version-cred.o: packaging/version.rc $(GEN)/version.h
 	@mkdir -p $(@D)

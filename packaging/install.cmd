@@ -1,6 +1,7 @@
 @echo off
 rem install.cmd [folder]: installs empkp the way KB 911143 describes.
-rem   1. copies empkp.exe and empkpps.dll into C:\Program Files\Exchsrvr\bin
+rem   1. copies empkp.exe, empkpps.dll and empkpcred.exe (the credentials
+rem      tool, when it is beside this script) into C:\Program Files\Exchsrvr\bin
 rem      (Exchange 2003), or into the folder given as the argument (for
 rem      Exchange 2000 with MOM 2005: "%CommonProgramFiles%\Exchange 2000
 rem      Management Pack Objects");
@@ -26,6 +27,11 @@ copy /y "%SRC%empkp.exe" "%DEST%\empkp.exe" >nul
 if errorlevel 1 goto nocopy
 copy /y "%SRC%empkpps.dll" "%DEST%\empkpps.dll" >nul
 if errorlevel 1 goto nocopy
+if not exist "%SRC%empkpcred.exe" goto register
+copy /y "%SRC%empkpcred.exe" "%DEST%\empkpcred.exe" >nul
+if errorlevel 1 goto nocopy
+
+:register
 
 rem A script waits for a GUI program such as empkp.exe to end, so errorlevel
 rem is its exit code.

@@ -2,7 +2,7 @@
 rem uninstall.cmd [folder]: the reverse of install.cmd, in reverse order.
 rem   1. regsvr32 /u empkpps.dll;
 rem   2. empkp /unregserver;
-rem   3. deletes empkp.exe and empkpps.dll (not the folder: Exchsrvr\bin is
+rem   3. deletes empkp.exe, empkpps.dll and empkpcred.exe (not the folder: Exchsrvr\bin is
 rem      Exchange's own).
 rem It keeps HKLM\SOFTWARE\Microsoft\ExMPLS (DATA0..DATA3) and empkp's key
 rem store: they hold the mailbox access account's credentials, encrypted by
@@ -28,8 +28,10 @@ if not "%RC%"=="0" goto noreg
 :files
 if exist "%DEST%\empkp.exe" del /f "%DEST%\empkp.exe"
 if exist "%DEST%\empkpps.dll" del /f "%DEST%\empkpps.dll"
+if exist "%DEST%\empkpcred.exe" del /f "%DEST%\empkpcred.exe"
 if exist "%DEST%\empkp.exe" goto inuse
 if exist "%DEST%\empkpps.dll" goto inuse
+if exist "%DEST%\empkpcred.exe" goto inuse
 
 echo empkp is unregistered and removed.
 echo Kept HKLM\SOFTWARE\Microsoft\ExMPLS and the key store: the credentials stored for MOM stay valid.

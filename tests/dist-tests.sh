@@ -34,8 +34,8 @@ echo "== Distribution, $arch ($name.zip, $name.msi)"
 # --- the zip ---------------------------------------------------------------
 unz=$log/unzipped
 if unzip -q "$zip" -d "$unz" 2>"$log/unzip.err"; then
-    want="LICENSE.txt README.txt SHA256SUMS THIRD-PARTY.txt empkp.exe empkpps.dll install.cmd uninstall.cmd"
-    have=$(find "$unz/$name" -mindepth 1 -printf '%f\n' | sort | tr '\n' ' ')
+    want="LICENSE.txt README.txt SHA256SUMS THIRD-PARTY.txt empkp.exe empkpcred.exe empkpps.dll install.cmd uninstall.cmd"
+    have=$(find "$unz/$name" -mindepth 1 -printf '%f\n' | LC_ALL=C sort | tr '\n' ' ')
     WHY="has: $have" check "dist/$arch/zip holds $want" test "${have% }" = "$want"
     WHY="mismatch: $(cd "$unz/$name" && sha256sum -c --quiet SHA256SUMS 2>&1)" \
         check "dist/$arch/zip SHA256SUMS verify" bash -c "cd '$unz/$name' && sha256sum -c --quiet SHA256SUMS"
@@ -43,8 +43,10 @@ if unzip -q "$zip" -d "$unz" 2>"$log/unzip.err"; then
         lines=$(wc -l <"$unz/$name/$f"); crlf=$(grep -c $'\r$' "$unz/$name/$f")
         WHY="$crlf of $lines lines end in CRLF" check "dist/$arch/zip $f has CRLF line ends" test "$lines" -eq "$crlf"
     done
-    WHY="differ" check "dist/$arch/zip binaries are the tested build/$arch ones" \
-        cmp -s "$unz/$name/empkp.exe" "$out/empkp.exe"
+    for f in empkp.exe empkpps.dll empkpcred.exe; do
+        WHY="differ" check "dist/$arch/zip $f is the tested build/$arch one" \
+            cmp -s "$unz/$name/$f" "$out/$f"
+    done
 else
     fail "dist/$arch/zip" "cannot unzip $zip: $(cat "$log/unzip.err")"
 fi
@@ -56,9 +58,9 @@ v=$(prop ProductVersion)
 WHY="ProductVersion [$v]" check "dist/$arch/msi ProductVersion is the Makefile's VERSION" test "$v" = "$EMPKP_VERSION"
 v=$(prop Manufacturer)
 WHY="Manufacturer [$v]" check "dist/$arch/msi Manufacturer is the Makefile's COMPANY" test "$v" = "$EMPKP_COMPANY"
-v=$(msi_table File | cut -f3 | sort | tr '\n' ' ')
+v=$(msi_table File | cut -f3 | LC_ALL=C sort | tr '\n' ' ')
 WHY="files: $v" check "dist/$arch/msi installs the binaries and the licenses" \
-    test "$v" = "empkp-LICENSE.txt empkp-THIRD-PARTY.txt empkp.exe empkpps.dll "
+    test "$v" = "empkp-LICENSE.txt empkp-THIRD-PARTY.txt empkp.exe empkpcred.exe empkpps.dll "
 pf=ProgramFilesFolder; [[ $arch == x86_64 ]] && pf=ProgramFiles64Folder
 v=$(msi_table Directory | awk -F'\t' '{ print $1 ">" $2 ">" $3 }' | sort | tr '\n' ' ')
 WHY="directories: $v" check "dist/$arch/msi installs into [$pf]Exchsrvr\\bin" \
@@ -91,7 +93,8 @@ if openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=empkp throwaway 
         ARCH="$arch" arch-dist DIST="$sdir/dist" SIGN_CERT="$sdir/cert.pem" SIGN_KEY="$sdir/key.pem" \
         >"$sdir/make.log" 2>&1; rc=$?
     WHY="exit $rc: $(tail -n 3 "$sdir/make.log")" check "dist/$arch/make dist SIGN_CERT=... SIGN_KEY=... succeeds" test "$rc" -eq 0
-    for f in "$sdir/dist/$name/empkp.exe" "$sdir/dist/$name/empkpps.dll" "$sdir/dist/$name.msi"; do
+    for f in "$sdir/dist/$name/empkp.exe" "$sdir/dist/$name/empkpps.dll" \
+             "$sdir/dist/$name/empkpcred.exe" "$sdir/dist/$name.msi"; do
         timeout 60 osslsigncode verify -CAfile "$sdir/cert.pem" -in "$f" >"$f.verify" 2>&1; rc=$?
         WHY="exit $rc: $(grep -m2 -iE 'fail|error' "$f.verify")" \
             check "dist/$arch/${f##*/} signature verifies (osslsigncode verify)" \
@@ -144,7 +147,7 @@ wait_server_gone() { # the server exits after its last client; files in use cann
 # installed WHAT: checks after an install by WHAT (msi or install.cmd).
 installed() {
     local what=$1 f v rc
-    for f in empkp.exe empkpps.dll; do
+    for f in empkp.exe empkpps.dll empkpcred.exe; do
         WHY="not in $bindir" check "dist/$arch/$what put $f in $winbin" test -f "$bindir/$f"
     done
     v=$(reg_value "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32" "")
