@@ -460,10 +460,10 @@ CREDCHECK_OBJS := $(OBJ)/tools/credcheck.o $(OBJ)/tools/credstore.o $(OBJ)/credb
 $(OUT)/empkp.exe $(TBIN)/empkp-faults.exe: $(CREDCHECK_OBJS)
 
 # Test build only: the same tool with fault points (tools/credstore.c) that
-# end the process or fail a write where EMPKPCRED_FAULT says.
+# end the process or fail a write where EMPKP_FAULT says (server/faultpoint.h).
 $(OBJ)/tools/credstore-faults.o: tools/credstore.c $(TOOL_HDRS)
 	@mkdir -p $(@D)
-	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -DCREDSTORE_FAULTS -c -o $@ $<
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -DEMPKP_FAULT_POINTS -c -o $@ $<
 $(TBIN)/empkpcred-faults.exe: $(filter-out %/credstore.o,$(TOOL_OBJS)) $(OBJ)/tools/credstore-faults.o
 	@mkdir -p $(@D)
 	$(CC_WIN) -municode $(WIN_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)

@@ -105,7 +105,7 @@ DWORD exmpls_write_data0(const BYTE *blob, DWORD len)
     HKEY key = NULL;
     LONG err;
 
-    if (FAULT_DENY("deny-exmpls-write"))
+    if (FAULT_FAIL("exmpls-write"))
         return ERROR_ACCESS_DENIED;
     if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(EXMPLS_SDDL, SDDL_REVISION_1,
                                                               &sa.lpSecurityDescriptor, NULL))
@@ -134,7 +134,7 @@ DWORD exmpls_check_writable(void)
     HKEY key;
     LONG err;
 
-    if (FAULT_DENY("deny-exmpls-write"))
+    if (FAULT_FAIL("exmpls-write"))
         return ERROR_ACCESS_DENIED;
     err = open_exmpls(KEY_SET_VALUE, &key);
     if (err == ERROR_FILE_NOT_FOUND)
@@ -152,7 +152,7 @@ DWORD exmpls_delete_values(void)
     LONG err;
     size_t i;
 
-    if (FAULT_DENY("deny-exmpls-write"))
+    if (FAULT_FAIL("exmpls-write"))
         return ERROR_ACCESS_DENIED;
     err = open_exmpls(KEY_SET_VALUE, &key);
     if (err == ERROR_FILE_NOT_FOUND)

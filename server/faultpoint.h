@@ -1,14 +1,17 @@
-/* Fault points: places in Publish where a test build can make empkp fail
- * on purpose, to prove that a crash or a refused write at any step leaves a
- * state the next Publish repairs.  They exist only when compiled with
- * -DEMPKP_FAULT_POINTS (build/<arch>/tests/empkp-faults.exe); the shipped
- * empkp.exe has none, and reads no environment for them.
+/* Fault points: places where a test build can make empkp or empkpcred fail on
+ * purpose, to prove that a crash or a refused write at any step leaves a
+ * state the next run repairs.  They exist only when compiled with
+ * -DEMPKP_FAULT_POINTS (build/<arch>/tests/empkp-faults.exe and
+ * empkpcred-faults.exe); the shipped binaries have none, and read no
+ * environment for them.
  *
- * EMPKP_FAULT=<name> in the environment selects one:
- *   FAULT_CRASH(name)  ends the process at once (exit code FAULT_EXIT_CODE),
- *                      as a power cut or a kill would;
- *   FAULT_DENY(name)   is true, so the caller fails that step with
- *                      ERROR_ACCESS_DENIED, as a tightened DACL would. */
+ * EMPKP_FAULT=<list> in the environment, comma-separated:
+ *   kill:POINT   FAULT_CRASH(POINT) ends the process at once (exit code
+ *                FAULT_EXIT_CODE), as a power cut or a kill would;
+ *   fail:POINT   FAULT_FAIL(POINT) is true, so the caller fails that step
+ *                (with ERROR_ACCESS_DENIED, ERROR_WRITE_FAULT, ... as a
+ *                tightened DACL or a full disk would).
+ * POINT may be a string built at run time (one per loop step, say). */
 #ifndef EMPKP_FAULTPOINT_H
 #define EMPKP_FAULTPOINT_H
 
@@ -16,20 +19,29 @@
 
 #ifdef EMPKP_FAULT_POINTS
 #include <windows.h>
+#include <stdio.h>
+#include <string.h>
 
-static inline BOOL fault_selected(const WCHAR *name)
+/* Is "ACTION:POINT" one whole entry of EMPKP_FAULT? */
+static inline BOOL fault_selected(const char *action, const char *point)
 {
-    WCHAR want[64];
-    DWORD len = GetEnvironmentVariableW(L"EMPKP_FAULT", want, ARRAYSIZE(want));
+    char list[512], want[128];
+    DWORD n = GetEnvironmentVariableA("EMPKP_FAULT", list + 1, sizeof(list) - 2);
 
-    return len > 0 && len < ARRAYSIZE(want) && !lstrcmpW(want, name);
+    if (n == 0 || n >= sizeof(list) - 2)
+        return FALSE;
+    list[0] = ',';               /* ",kill:a,fail:b," finds whole entries */
+    list[n + 1] = ',';
+    list[n + 2] = 0;
+    snprintf(want, sizeof(want), ",%s:%s,", action, point);
+    return strstr(list, want) != NULL;
 }
-#define FAULT_CRASH(name) \
-    do { if (fault_selected(L##name)) TerminateProcess(GetCurrentProcess(), FAULT_EXIT_CODE); } while (0)
-#define FAULT_DENY(name) fault_selected(L##name)
+#define FAULT_CRASH(point) \
+    do { if (fault_selected("kill", (point))) TerminateProcess(GetCurrentProcess(), FAULT_EXIT_CODE); } while (0)
+#define FAULT_FAIL(point) fault_selected("fail", (point))
 #else
-#define FAULT_CRASH(name) do { } while (0)
-#define FAULT_DENY(name) 0
+#define FAULT_CRASH(point) do { (void)(point); } while (0)
+#define FAULT_FAIL(point) ((void)(point), 0)
 #endif
 
 #endif

@@ -279,10 +279,10 @@ FEXE="$INSTALL_DIR\\empkp-faults.exe"
 wrun 120 "$log/reg-faults.out" "$WINE" "$FEXE" /regserver
 wrun 60 "$log/reg.out" "${REG[@]}" delete "$EXMPLS" /v DATA0 /f /reg:64
 wait_servers_gone
-EMPKP_FAULT=deny-exmpls-write diagnose "$FEXE" -- /fix
-check "diagnose/$arch fault build, deny-exmpls-write: COM server's Publish() returns ErrID 5" \
+EMPKP_FAULT=fail:exmpls-write diagnose "$FEXE" -- /fix
+check "diagnose/$arch fault build, fail:exmpls-write: COM server's Publish() returns ErrID 5" \
     line FAIL 'Publish\(\)' 'returned ErrID 5'
-check "diagnose/$arch fault build, deny-exmpls-write: verdict 10000" verdict 10000
+check "diagnose/$arch fault build, fail:exmpls-write: verdict 10000" verdict 10000
 check "diagnose/$arch fault build: LocalServer32 names the fault build" line PASS 'LocalServer32' 'empkp-faults.exe'
 wait_servers_gone
 wrun 120 "$log/unreg-faults.out" "$WINE" "$FEXE" /unregserver

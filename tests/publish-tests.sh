@@ -137,7 +137,7 @@ for fault in new-key-generated new-key-values-deleted new-key-stored new-key-dat
     else
         empty_state; creds_set
     fi
-    EMPKP_FAULT=$fault publish_cmd "$FAULTS"
+    EMPKP_FAULT=kill:$fault publish_cmd "$FAULTS"
     WHY="exit $rc" check "publish/$arch fault $fault: the fault build died there (exit 250)" test "$rc" -eq 250
     publish_cmd
     WHY="rc $rc" check "publish/$arch fault $fault: next Publish ErrID 0" test "$rc" -eq 0
@@ -152,7 +152,7 @@ done
 # --- a refused write: documented ErrID, event, old state intact -----------------
 publish_cmd; creds_set; reg_del DATA0
 before_store=$(probe store-public)
-EMPKP_FAULT=deny-exmpls-write publish_cmd "$FAULTS"
+EMPKP_FAULT=fail:exmpls-write publish_cmd "$FAULTS"
 WHY="rc $rc" check "publish/$arch unwritable ExMPLS: ErrID 5 (ERROR_ACCESS_DENIED)" test "$rc" -eq 5
 WHY="no failure event" check "publish/$arch unwritable ExMPLS: failure logged" grep -q 'rewrite DATA0' "$log/publish.out"
 WHY="DATA0 appeared" check "publish/$arch unwritable ExMPLS: DATA0 still absent" test "$(probe data0)" = absent

@@ -3,6 +3,8 @@
  * Only ciphertexts and DATA0 pass through here: nothing to wipe. */
 #include "credstore.h"
 
+#include "faultpoint.h"
+
 #include "exmpls.h"
 
 #include <stdio.h>
@@ -12,33 +14,15 @@ const WCHAR *const credstore_names[3] = { L"DATA1", L"DATA2", L"DATA3" };
 
 #define MAX_VALUE_BYTES 65536u
 
-/* ---- fault points: compiled into the test build only -------------------
- * tests/cred-tests.sh builds empkpcred-faults.exe with -DCREDSTORE_FAULTS
- * and sets EMPKPCRED_FAULT to a comma-separated list of "kill:POINT" (the
- * process ends there, as a crash or a power cut would end it) and
- * "fail:POINT" (the write at POINT fails).  The shipped empkpcred.exe has
- * none of this. */
-#ifdef CREDSTORE_FAULTS
+/* Fault points (server/faultpoint.h), in the test build empkpcred-faults.exe
+ * only: tests/cred-tests.sh ends the process at a write ("kill:POINT") or
+ * makes that write fail ("fail:POINT"). */
 static LONG fault(const char *point)
 {
-    char list[256], kill[64], fail[64];
-    DWORD n = GetEnvironmentVariableA("EMPKPCRED_FAULT", list + 1, sizeof(list) - 2);
-
-    if (n == 0 || n >= sizeof(list) - 2)
-        return ERROR_SUCCESS;
-    /* ",kill:a,fail:b," so that every entry is found whole. */
-    list[0] = ',';
-    strcat(list, ",");
-    snprintf(kill, sizeof(kill), ",kill:%s,", point);
-    snprintf(fail, sizeof(fail), ",fail:%s,", point);
-    if (strstr(list, kill))
-        TerminateProcess(GetCurrentProcess(), 99);
-    return strstr(list, fail) ? ERROR_WRITE_FAULT : ERROR_SUCCESS;
+    FAULT_CRASH(point);
+    return FAULT_FAIL(point) ? ERROR_WRITE_FAULT : ERROR_SUCCESS;
 }
 #define FAULT(point) fault(point)
-#else
-#define FAULT(point) ((void)(point), (LONG)ERROR_SUCCESS)
-#endif
 
 REGSAM credstore_view(int remote)
 {
