@@ -26,7 +26,9 @@ enum store_state keystore_read_public(BYTE **blob, DWORD *len, DWORD *err);
 
 /* Makes the PRIVATEKEYBLOB the container's key exchange key, imported as
  * non-exportable, creating the container if needed; recreate first deletes
- * a container that could not be read. */
-DWORD keystore_replace(const BYTE *private_blob, DWORD len, BOOL recreate);
+ * a container that could not be read.  On success *public_blob (malloc'd,
+ * free()) is the PUBLICKEYBLOB exported from the key as stored. */
+DWORD keystore_replace(const BYTE *private_blob, DWORD len, BOOL recreate,
+                       BYTE **public_blob, DWORD *public_len);
 
 #endif

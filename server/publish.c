@@ -100,14 +100,13 @@ static DWORD new_key_pair(BOOL recreate, const WCHAR *why)
     }
     FAULT_CRASH("new-key-values-deleted");
 
-    err = keystore_replace(private_blob, (DWORD)private_len, recreate);
+    err = keystore_replace(private_blob, (DWORD)private_len, recreate, &public_blob, &public_len);
     keyblob_free_secret(private_blob, private_len);
     if (err)
         return failed(L"store the private key", err);
     FAULT_CRASH("new-key-stored");
 
-    if (keystore_read_public(&public_blob, &public_len, &err) != STORE_PRESENT)
-        return failed(L"read back the stored key", err ? err : (DWORD)NTE_BAD_KEY);
+    /* DATA0 is the public half as the store exported it, not OpenSSL's. */
     err = exmpls_write_data0(public_blob, public_len);
     if (!err)
         publish_cache_remember(public_blob, public_len);

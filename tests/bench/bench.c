@@ -298,7 +298,7 @@ static void make_empty(void)
 
 /* What a first Publish does after keyblob_generate (publish.c's
  * new_key_pair), in this process: encode, remove the old values, store the
- * key, read it back, write DATA0.  Timed apart from key generation, whose
+ * key (which exports its public half), write DATA0.  Timed apart from key generation, whose
  * random spread would otherwise hide it.  0 on success. */
 static int store_steps(EVP_PKEY *key)
 {
@@ -310,12 +310,10 @@ static int store_steps(EVP_PKEY *key)
     if (keyblob_encode_private(key, &private_blob, &private_len) != KEYBLOB_OK)
         return 1;
     if (exmpls_delete_values() == 0)
-        err = keystore_replace(private_blob, (DWORD)private_len, FALSE);
+        err = keystore_replace(private_blob, (DWORD)private_len, FALSE, &public_blob, &public_len);
     keyblob_free_secret(private_blob, private_len);
-    if (err == 0 && keystore_read_public(&public_blob, &public_len, &err) == STORE_PRESENT)
+    if (err == 0)
         err = exmpls_write_data0(public_blob, public_len);
-    else if (err == 0)
-        err = 1;
     free(public_blob);
     return err != 0;
 }
