@@ -2,6 +2,7 @@
 #include "console.h"
 
 #include <windows.h>
+#include <stdlib.h>
 #include <string.h>
 
 static HANDLE parent_console(int to_stderr)
@@ -60,4 +61,39 @@ void console_write(int to_stderr, const char *utf8)
         h = parent_console(to_stderr);
     if (h && h != INVALID_HANDLE_VALUE)
         write_handle(h, utf8);
+}
+
+static char *utf8_arg(const WCHAR *arg)
+{
+    int len = WideCharToMultiByte(CP_UTF8, 0, arg, -1, NULL, 0, NULL, NULL);
+    char *out = len > 0 ? malloc((size_t)len) : NULL;
+
+    if (out)
+        WideCharToMultiByte(CP_UTF8, 0, arg, -1, out, len, NULL, NULL);
+    return out;
+}
+
+char **console_utf8_args(int argc, wchar_t **wargv)
+{
+    char **argv = calloc((size_t)argc + 1, sizeof(*argv));
+    int i;
+
+    for (i = 0; argv && i < argc; i++) {
+        if (!(argv[i] = utf8_arg(wargv[i]))) {
+            console_free_args(i, argv);
+            return NULL;
+        }
+    }
+    return argv;
+}
+
+void console_free_args(int argc, char **argv)
+{
+    int i;
+
+    if (!argv)
+        return;
+    for (i = 0; i < argc; i++)
+        free(argv[i]);
+    free(argv);
 }

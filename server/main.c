@@ -11,17 +11,6 @@
 #include "publish.h"
 #include "register.h"
 
-/* Argument i of the wide command line as UTF-8, malloc'd. */
-static char *utf8_arg(const WCHAR *arg)
-{
-    int len = WideCharToMultiByte(CP_UTF8, 0, arg, -1, NULL, 0, NULL, NULL);
-    char *out = len > 0 ? malloc((size_t)len) : NULL;
-
-    if (out)
-        WideCharToMultiByte(CP_UTF8, 0, arg, -1, out, len, NULL, NULL);
-    return out;
-}
-
 static void report(const char *what, DWORD err)
 {
     char msg[256];
@@ -71,20 +60,16 @@ int WINAPI wWinMain(HINSTANCE instance, HINSTANCE prev, LPWSTR cmdline_text, int
 {
     struct cmdline cmd;
     char **argv;
-    int argc = __argc, i;
+    int argc = __argc;
 
     (void)instance;
     (void)prev;
     (void)cmdline_text;
     (void)show;
-    argv = calloc((size_t)argc + 1, sizeof(*argv));
-    for (i = 0; argv && i < argc; i++)
-        argv[i] = utf8_arg(__wargv[i]);
-    if (!argv || (argc > 1 && !argv[1]))
+    argv = console_utf8_args(argc, __wargv);
+    if (!argv)
         return ERROR_NOT_ENOUGH_MEMORY;
     cmdline_parse(argc, (const char *const *)argv, &cmd);
-    for (i = 0; i < argc; i++)
-        free(argv[i]);
-    free(argv);
+    console_free_args(argc, argv);
     return (int)run(&cmd);
 }

@@ -506,16 +506,6 @@ static int run_recover(const WCHAR *server)
 
 /* ---- main -------------------------------------------------------------- */
 
-static char *utf8_arg(const WCHAR *arg)
-{
-    int len = WideCharToMultiByte(CP_UTF8, 0, arg, -1, NULL, 0, NULL, NULL);
-    char *out = len > 0 ? malloc((size_t)len) : NULL;
-
-    if (out)
-        WideCharToMultiByte(CP_UTF8, 0, arg, -1, out, len, NULL, NULL);
-    return out;
-}
-
 static const WCHAR *value_of(WCHAR **wargv, struct credargs_value v)
 {
     return v.arg ? wargv[v.arg] + v.at : NULL;
@@ -538,16 +528,11 @@ int wmain(int argc, WCHAR **wargv)
     char **argv;
     int i, rc;
 
-    argv = calloc((size_t)argc + 1, sizeof(*argv));
-    for (i = 0; argv && i < argc; i++)
-        if (!(argv[i] = utf8_arg(wargv[i])))
-            return CREDEXIT_FAILED;
+    argv = console_utf8_args(argc, wargv);
     if (!argv)
         return CREDEXIT_FAILED;
     credargs_parse(argc, (const char *const *)argv, &args);
-    for (i = 0; i < argc; i++)
-        free(argv[i]);
-    free(argv);
+    console_free_args(argc, argv);
 
     if (args.server.arg && !*server_of(wargv, args.server)) {
         say(1, "empkpcred: /server: needs a computer name\n");
