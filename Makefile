@@ -46,7 +46,7 @@ export EMPKP_COMPANY := $(COMPANY)
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
 include $(DEPS_MK)
 endif
-$(DEPS_MK): deps/setup.sh deps/build-openssl.sh deps/build-check.sh
+$(DEPS_MK): deps/setup.sh deps/build-openssl.sh deps/build-check.sh $(wildcard deps/patches/*.patch)
 	deps/setup.sh $@
 
 .PHONY: all check demo clean unit-native
@@ -143,7 +143,7 @@ $(OUT)/empkpps.dll: $(addprefix $(OBJ)/ps/,empkp_p.o empkp_i.o dlldata.o) proxys
 	    -lrpcrt4 -loleaut32 -lole32 -luuid
 
 # A new OpenSSL build (deps/setup.sh names another cache folder whenever
-# deps/build-openssl.sh changes) recompiles and so relinks what uses it: its
+# deps/build-openssl.sh or a patch changes) recompiles and so relinks what uses it: its
 # configuration.h differs, and the old objects would link the old library.
 # (On the objects, whose recipes use only $<, not on the exe, whose $^ links.)
 $(SERVER_OBJS): $(OPENSSL)/include/openssl/configuration.h $(OPENSSL)/lib/libcrypto.a

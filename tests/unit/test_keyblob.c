@@ -387,6 +387,32 @@ START_TEST(test_generate_2048_props)
 }
 END_TEST
 
+/* p and q are primes of half the modulus' size whose product is n, judged
+ * by BN_check_prime's own rounds (64 at this size, with trial division):
+ * not the reduced count of the libcrypto we ship (test_keygen.c). */
+START_TEST(test_generate_2048_primes)
+{
+    BIGNUM *n, *p, *q, *pq = BN_new();
+    BN_CTX *bn = BN_CTX_new();
+    need_fixture();
+    n = get_bn(g_key, OSSL_PKEY_PARAM_RSA_N);
+    p = get_bn(g_key, OSSL_PKEY_PARAM_RSA_FACTOR1);
+    q = get_bn(g_key, OSSL_PKEY_PARAM_RSA_FACTOR2);
+    ck_assert(pq != NULL && bn != NULL);
+    ck_assert_int_eq(BN_num_bits(p), 1024);
+    ck_assert_int_eq(BN_num_bits(q), 1024);
+    ck_assert_int_eq(BN_check_prime(p, bn, NULL), 1);
+    ck_assert_int_eq(BN_check_prime(q, bn, NULL), 1);
+    ck_assert_int_eq(BN_mul(pq, p, q, bn), 1);
+    ck_assert_int_eq(BN_cmp(pq, n), 0);
+    BN_clear_free(p);
+    BN_clear_free(q);
+    BN_free(pq);
+    BN_free(n);
+    BN_CTX_free(bn);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* encoding                                                            */
 
@@ -1255,6 +1281,7 @@ Suite *keyblob_suite(void)
     tcase_add_unchecked_fixture(tc, setup_2048, teardown_2048);
     tcase_set_timeout(tc, 60);   /* slow machines, sanitizers */
     tcase_add_test(tc, test_generate_2048_props);
+    tcase_add_test(tc, test_generate_2048_primes);
     tcase_add_test(tc, test_encode_2048_header);
     tcase_add_test(tc, test_encode_2048_matches_openssl);
     tcase_add_test(tc, test_encode_2048_modulus_le);
