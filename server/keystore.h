@@ -31,4 +31,10 @@ enum store_state keystore_read_public(BYTE **blob, DWORD *len, DWORD *err);
 DWORD keystore_replace(const BYTE *private_blob, DWORD len, BOOL recreate,
                        BYTE **public_blob, DWORD *public_len);
 
+/* Keeps the provider's DLL loaded while the server runs (see keystore.c);
+ * best effort: without it every container open only costs more.  Called
+ * by server_run at start and end, and by the bench to time the same. */
+void keystore_hold_provider(void);
+void keystore_release_provider(void);
+
 #endif

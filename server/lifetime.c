@@ -2,6 +2,7 @@
 #include "lifetime.h"
 
 #include "factory.h"
+#include "keystore.h"
 #include "rpcpin.h"
 #include "self.h"
 
@@ -122,6 +123,8 @@ DWORD server_run(void)
         CoUninitialize();
         return (DWORD)hr;
     }
+    /* After registering, so that activation does not wait for it. */
+    keystore_hold_provider();
 
     for (;;) {
         WaitForSingleObject(lock_released, 1000);
@@ -145,6 +148,7 @@ DWORD server_run(void)
 
     /* Still armed: the rest of the shutdown is bounded too. */
     pump_messages_briefly();
+    keystore_release_provider();
     rpcpin_release();
     CoUninitialize();
     CloseHandle(lock_released);
