@@ -186,6 +186,9 @@ reg_value() {
     wrun 60 "$log/reg.out" "${REG[@]}" query "$2" "${args[@]}" "$1" || return 1
     sed -n 's/^ *[^ ].*REG_[A-Z_]* *//p' "$log/reg.out" | tr -d '\r' | head -n 1
 }
+# reg_said: what the last reg_value's reg.exe printed, on one line, for a
+# failed check's WHY (an empty value read back once, x86_64, cause unknown).
+reg_said() { echo "reg.exe said: $(tr -d '\r' <"$log/reg.out" 2>/dev/null | tr '\n' ' ')"; }
 # none_of_our_keys: no key of OUR_KEYS in the caller's $classes_view.
 # shellcheck disable=SC2154  # classes_view: set by the driver per arch
 none_of_our_keys() {

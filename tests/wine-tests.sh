@@ -53,12 +53,12 @@ install_empkp "$out"
 wrun 120 "$log/regserver.out" "$WINE" "$EXE" /regserver; rc=$?
 WHY="exit $rc: $(tr -d '\r' <"$log/regserver.out")" check "$arch/regserver exits 0" test "$rc" -eq 0
 v=$(reg_value "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32" "")
-WHY="LocalServer32 is [$v]" check "$arch/regserver LocalServer32 is the quoted path" \
+WHY="LocalServer32 is [$v]; $(reg_said)" check "$arch/regserver LocalServer32 is the quoted path" \
     test "$v" = "\"$EXE\""
 v=$(reg_value "$classes_view" "$C\\AppID\\$APPID" "")
-WHY="AppID name is [$v]" check "$arch/regserver AppID named EMPKP (DCOM Config)" test "$v" = EMPKP
+WHY="AppID name is [$v]; $(reg_said)" check "$arch/regserver AppID named EMPKP (DCOM Config)" test "$v" = EMPKP
 v=$(reg_value "$classes_view" "$C\\EMPKP.PubKeyPublisher\\CLSID" "")
-WHY="ProgID CLSID is [$v]" check "$arch/regserver ProgID resolves to the CLSID" test "$v" = "$CLSID"
+WHY="ProgID CLSID is [$v]; $(reg_said)" check "$arch/regserver ProgID resolves to the CLSID" test "$v" = "$CLSID"
 wrun 120 "$log/regserver2.out" "$WINE" "$EXE" -RegServer; rc=$?
 WHY="exit $rc" check "$arch/regserver twice succeeds" test "$rc" -eq 0
 
@@ -82,7 +82,7 @@ data0_hex >"$out/DATA0.hex" || true
 
 # --- the C client, early bound ------------------------------------------------
 v=$(reg_value "$classes_view" "$C\\Interface\\$IID\\ProxyStubClsid32" "")
-WHY="ProxyStubClsid32 is [$v]" check "$arch/after /regserver the type library marshaler serves the interface" \
+WHY="ProxyStubClsid32 is [$v]; $(reg_said)" check "$arch/after /regserver the type library marshaler serves the interface" \
     test "$v" = '{00020424-0000-0000-C000-000000000046}'
 wrun 120 "$log/client-tlb.out" "$WINE" 'C:\empkp-tests\client.exe'; rc=$?
 WHY="exit $rc: $(tr -d '\r' <"$log/client-tlb.out")" check "$arch/C client via type library marshaler: ErrID=0" test "$rc" -eq 0
@@ -90,9 +90,9 @@ WHY="exit $rc: $(tr -d '\r' <"$log/client-tlb.out")" check "$arch/C client via t
 wrun 120 "$log/regsvr32.out" "$WINE" regsvr32.exe /s "$INSTALL_DIR\\empkpps.dll"; rc=$?
 WHY="exit $rc" check "$arch/regsvr32 empkpps.dll exits 0" test "$rc" -eq 0
 v=$(reg_value "$classes_view" "$C\\Interface\\$IID\\ProxyStubClsid32" "")
-WHY="ProxyStubClsid32 is [$v]" check "$arch/after regsvr32 empkpps.dll serves the interface" test "$v" = "$IID"
+WHY="ProxyStubClsid32 is [$v]; $(reg_said)" check "$arch/after regsvr32 empkpps.dll serves the interface" test "$v" = "$IID"
 v=$(reg_value "$classes_view" "$C\\CLSID\\$IID\\InProcServer32" "")
-WHY="InProcServer32 is [$v]" check "$arch/proxy CLSID points at the installed empkpps.dll" \
+WHY="InProcServer32 is [$v]; $(reg_said)" check "$arch/proxy CLSID points at the installed empkpps.dll" \
     grep -qi 'empkpps.dll' <<<"$v"
 wrun 120 "$log/client-ps.out" "$WINE" 'C:\empkp-tests\client.exe'; rc=$?
 WHY="exit $rc: $(tr -d '\r' <"$log/client-ps.out")" check "$arch/C client via empkpps.dll: ErrID=0" test "$rc" -eq 0
