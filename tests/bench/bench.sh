@@ -8,8 +8,8 @@
 # every shipped binary.  Figures only: it fails only when it could not measure.
 #
 # Environment (make passes them): WINE32, WINE32_WHY as for the tests;
-# BENCH_KEYGEN_RUNS (51, at least 21), BENCH_FLOOR_CALLS (1000), BENCH_PUBLISH_CALLS (21),
-# BENCH_FIRST_RUNS (21), BENCH_COLD_RUNS (5).
+# BENCH_KEYGEN_RUNS (51, at least 21), BENCH_FLOOR_CALLS (1000), BENCH_PUBLISH_CALLS (201),
+# BENCH_FIRST_RUNS (51), BENCH_COLD_RUNS (5).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 export RESULTS=$top/build/bench/results.txt   # lib.sh wants one; unused here
@@ -23,7 +23,7 @@ keygen_runs=${BENCH_KEYGEN_RUNS:-51}
 floor_calls=${BENCH_FLOOR_CALLS:-1000}
 # 201: with 21 the Publish/floor ratio moved 1.02..1.25 between runs here
 publish_calls=${BENCH_PUBLISH_CALLS:-201}
-first_runs=${BENCH_FIRST_RUNS:-21}
+first_runs=${BENCH_FIRST_RUNS:-51}
 cold_runs=${BENCH_COLD_RUNS:-5}
 ((keygen_runs >= 21)) || { echo "bench: BENCH_KEYGEN_RUNS must be >= 21" >&2; exit 2; }
 
