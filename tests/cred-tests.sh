@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/cred-tests.sh ARCH: the credentials tool empkpcred.exe under Wine, in
-# a fresh prefix build/ARCH/credprefix (README "Credentials"):
+# a fresh prefix build/ARCH/credprefix (README "Credentials"; i686-wow64: the
+# i686 build in a 64-bit prefix, build/i686/credprefix-wow64):
 #   - empkpcred set writes DATA1..3 and verify confirms them; a CryptoAPI-only
 #     writer (capicred.exe: CryptImportKey of DATA0 + CryptEncrypt) too; our
 #     ciphertexts decrypt with CryptDecrypt and the stored key, byte for byte,
@@ -13,11 +14,12 @@
 #     all old or all new values, never a mixture.
 # Results go to $RESULTS (see lib.sh).
 set -uo pipefail
-arch=$1
+arch=$1   # x86_64, i686, or i686-wow64: the i686 build on 64-bit Windows
 top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/$arch
+out=$top/build/${arch%-wow64}
+wow=${arch#"${arch%-wow64}"}   # "-wow64" or empty
 tbin=$out/tests
-log=$out/cred-logs
+log=$out/cred-logs$wow
 # shellcheck source=tests/lib.sh
 source "$top/tests/lib.sh"
 
@@ -33,7 +35,7 @@ export LC_ALL=C.UTF-8
 # container and DATA0 its public blob, as MOM's script would leave them.
 publish() { wrun 120 "$log/publish.out" "$WINE" "$INSTALL_DIR\\empkp.exe" /publish; }
 
-driver_begin cred "Credentials tool" "$out/credprefix"
+driver_begin cred "Credentials tool" "$out/credprefix$wow"
 # A running wineserver before the console test, so that none is started
 # on (and keeps open) its pseudo-terminal; wine_stop ends it.
 timeout 30 wineserver -p >/dev/null 2>&1 </dev/null

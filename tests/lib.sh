@@ -22,7 +22,7 @@ check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name" "$
 wine_for() {
     case $1 in
         x86_64) echo /usr/lib/wine/wine64 ;;
-        i686)   echo /usr/lib/wine/wine ;;
+        i686|i686-wow64) echo /usr/lib/wine/wine ;;
     esac
 }
 
@@ -45,17 +45,21 @@ xvfb_stop() { [[ -n ${XVFB_PID:-} ]] && kill "$XVFB_PID" 2>/dev/null; XVFB_PID=;
 # wine_prefix_new DIR [ARCH]: makes a fresh prefix at DIR and exports the
 # Wine environment for it.  ARCH i686 makes a 32-bit Windows (WINEARCH=win32):
 # what the shipped i686 build meets on Windows 2000/2003, no WOW64; anything
-# else a 64-bit one.  Sets REG (reg.exe of the prefix's own loader) and
+# else (i686-wow64 included) a 64-bit one.  Sets REG (reg.exe of the prefix's own loader) and
 # PROGRAM_FILES (its Program Files folder under drive_c).
 wine_prefix_new() {
     local loader=/usr/lib/wine/wine64
     export WINEPREFIX=$1 WINEDEBUG=-all WINEARCH=win64
-    if [[ ${2:-} == i686 ]]; then
+    PROGRAM_FILES='Program Files'
+    if [[ ${2:-} == i686-wow64 ]]; then
+        # The i686 build in a 64-bit prefix: a 32-bit program on 64-bit
+        # Windows (WOW64), where ExMPLS is in the other registry view.
+        PROGRAM_FILES='Program Files (x86)'
+    elif [[ ${2:-} == i686 ]]; then
         loader=/usr/lib/wine/wine
         WINEARCH=win32
     fi
     REG=("$loader" reg)
-    PROGRAM_FILES='Program Files'
     # No Mono or Gecko: they cannot be downloaded here, and nothing needs them.
     export WINEDLLOVERRIDES="mscoree,mshtml="
     wine_stop
@@ -74,7 +78,7 @@ wine_prefix_new() {
 # wineserver when the driver exits.
 driver_begin() {
     local name=$1 title=$2 prefix=$3
-    if [[ $arch == i686 && ${WINE32:-no} != yes ]]; then
+    if [[ $arch == i686* && ${WINE32:-no} != yes ]]; then
         skip "$name/$arch" "32-bit Wine (wine32:i386) is not installed: ${WINE32_WHY:-unknown reason}; the i686 build was made but NOT run"
         exit 0
     fi
@@ -83,7 +87,7 @@ driver_begin() {
     # i686 run's 32-bit Windows).  ExMPLS is always asked for with /reg:64:
     # a 32-bit empkp on 64-bit Windows writes it there (see README).
     classes_view=/reg:64
-    [[ $arch == i686 ]] && classes_view=/reg:32
+    [[ $arch == i686* ]] && classes_view=/reg:32
     rm -rf "$log"; mkdir -p "$log"
     echo "== $title, $arch (Wine prefix $prefix)"
     if ! wine_prefix_new "$prefix" "$arch"; then

@@ -24,16 +24,42 @@ static LONG fault(const char *point)
 }
 #define FAULT(point) fault(point)
 
+/* The view flag for a /server: connection, chosen by credstore_connect.
+ * empkp keeps ExMPLS in a 64-bit Windows' 64-bit view (exmpls_view), and
+ * a 32-bit program reaching another computer's registry gets its 32-bit
+ * view by default (MSDN, "Remote Registry Access in 64-bit Windows";
+ * Windows Server 2003 SP1 and later): so where this program runs under
+ * WOW64 it asks for the 64-bit view there too, which a 32-bit computer,
+ * having one view, ignores.  A 64-bit empkpcred gets the 64-bit view
+ * without asking.  Windows 2000 predates the flag; a computer that refuses
+ * it is asked without it. */
+static REGSAM remote_view;
+
+static REGSAM pick_remote_view(HKEY root)
+{
+    REGSAM view = exmpls_view();
+    HKEY key;
+    LONG err;
+
+    if (!view)
+        return 0;
+    err = RegOpenKeyExW(root, L"SOFTWARE", 0, KEY_QUERY_VALUE | view, &key);
+    if (err == ERROR_ACCESS_DENIED || err == ERROR_INVALID_PARAMETER)
+        return 0;
+    if (err == ERROR_SUCCESS)
+        RegCloseKey(key);
+    return view;
+}
+
 REGSAM credstore_view(int remote)
 {
-    /* A remote registry is served by that machine's native registry
-     * service: no view flag. */
-    return remote ? 0 : exmpls_view();
+    return remote ? remote_view : exmpls_view();
 }
 
 LONG credstore_connect(const WCHAR *server, HKEY *root)
 {
     WCHAR unc[300];
+    LONG err;
 
     *root = HKEY_LOCAL_MACHINE;
     if (!server || !*server)
@@ -45,7 +71,10 @@ LONG credstore_connect(const WCHAR *server, HKEY *root)
     /* The documented form is \\NAME. */
     unc[0] = unc[1] = L'\\';
     wcscpy(unc + 2, server);
-    return RegConnectRegistryW(unc, HKEY_LOCAL_MACHINE, root);
+    err = RegConnectRegistryW(unc, HKEY_LOCAL_MACHINE, root);
+    if (err == ERROR_SUCCESS)
+        remote_view = pick_remote_view(*root);
+    return err;
 }
 
 LONG credstore_open(HKEY root, int remote, REGSAM access, HKEY *key)

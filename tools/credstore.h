@@ -36,7 +36,8 @@ extern const WCHAR *const credstore_names[3];
 
 /* Extra access bits so that a 32-bit tool on 64-bit Windows reads and
  * writes the 64-bit view, where empkp publishes: exmpls_view() of
- * server/exmpls.c locally, nothing for a remote registry. */
+ * server/exmpls.c locally; for a remote registry, what credstore_connect
+ * chose (see credstore.c). */
 REGSAM credstore_view(int remote);
 
 /* HKEY_LOCAL_MACHINE of this computer (server NULL or empty) or of
