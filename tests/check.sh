@@ -46,8 +46,9 @@ for arch in x86_64 i686; do
     "$top/tests/cred-tests.sh" "$arch"
     "$top/tests/stress-tests.sh" "$arch"
 done
-# The i686 credentials tool on 64-bit Windows too (WOW64): its registry
-# view choices, /server: included, differ there.
+# The i686 build on 64-bit Windows too (WOW64), where its registry view
+# choices (ExMPLS, the classes, empkpcred's /server:) differ.
+"$top/tests/wine-tests.sh" i686-wow64
 "$top/tests/cred-tests.sh" i686-wow64
 # make dist's zips and MSIs: contents, signing, and under Wine installing,
 # working and uninstalling.

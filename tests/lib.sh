@@ -193,11 +193,15 @@ reg_value() {
 # reg_said: what the last reg_value's reg.exe printed, on one line, for a
 # failed check's WHY (an empty value read back once, x86_64, cause unknown).
 reg_said() { echo "reg.exe said: $(tr -d '\r' <"$log/reg.out" 2>/dev/null | tr '\n' ' ')"; }
-# none_of_our_keys: no key of OUR_KEYS in the caller's $classes_view.
+# none_of_our_keys: no key of OUR_KEYS in the caller's $classes_view (and,
+# for i686-wow64, in the 64-bit view too, where Wine keeps shared keys).
 # shellcheck disable=SC2154  # classes_view: set by the driver per arch
 none_of_our_keys() {
-    local k
+    local k v views=("$classes_view")
+    [[ $arch == *-wow64 ]] && views+=(/reg:64)
     for k in "${OUR_KEYS[@]}"; do
-        if wrun 60 "$log/reg.out" "${REG[@]}" query "$k" "$classes_view"; then WHY="still present: $k"; return 1; fi
+        for v in "${views[@]}"; do
+            if wrun 60 "$log/reg.out" "${REG[@]}" query "$k" "$v"; then WHY="still present: $k ($v)"; return 1; fi
+        done
     done
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/wine-tests.sh ARCH: every Windows-side test of one arch, under Wine,
-# in a fresh prefix build/ARCH/wineprefix:
+# in a fresh prefix build/ARCH/wineprefix (i686-wow64: the i686 build in a
+# 64-bit prefix, build/i686/wineprefix-wow64):
 #   - the Check unit tests cross-built for Windows;
 #   - end to end: install empkp.exe where Exchange 2003 keeps it, /regserver,
 #     the KB's script verbatim (message box read and screenshotted), the same
@@ -9,16 +10,17 @@
 #     arguments.
 # Results go to $RESULTS (see lib.sh).  Needs DISPLAY from xvfb_start.
 set -uo pipefail
-arch=$1
+arch=$1   # x86_64, i686, or i686-wow64: the i686 build on 64-bit Windows
 top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/$arch
+out=$top/build/${arch%-wow64}
+wow=${arch#"${arch%-wow64}"}   # "-wow64" or empty
 tbin=$out/tests
-log=$out/test-logs
+log=$out/test-logs$wow
 # shellcheck source=tests/lib.sh
 source "$top/tests/lib.sh"
 
 EXE="$INSTALL_DIR\\empkp.exe"
-driver_begin wine "Windows tests" "$out/wineprefix"
+driver_begin wine "Windows tests" "$out/wineprefix$wow"
 cdrive=$(drive_c)
 
 # reg_has VIEW KEY [VALUE-NAME]: the key (or value) exists.
@@ -37,7 +39,7 @@ data0_hex() { # the DATA0 bytes as the registry holds them
 
 # --- unit tests, cross-built -------------------------------------------------
 wrun 600 "$log/unit.out" "$WINE" "$tbin/unit.exe"; rc=$?
-cp "$log/unit.out" "$out/unit-wine.log"
+cp "$log/unit.out" "$out/unit-wine$wow.log"
 if grep -q 'Checks: ' "$log/unit.out"; then
     # summary.sh counts the Check line itself; this line records the run.
     sed -n 's/^\([0-9]*%: Checks: .*\)/CHECK wine\/'"$arch"'\/unit \1/p' "$log/unit.out" | tr -d '\r' >>"$RESULTS"
@@ -58,12 +60,16 @@ WHY="LocalServer32 is [$v]; $(reg_said)" check "$arch/regserver LocalServer32 is
 v=$(reg_value "$classes_view" "$C\\AppID\\$APPID" "")
 WHY="AppID name is [$v]; $(reg_said)" check "$arch/regserver AppID named EMPKP (DCOM Config)" test "$v" = EMPKP
 v=$(reg_value "$classes_view" "$C\\EMPKP.PubKeyPublisher\\CLSID" "")
+# WOW64: ProgID keys are shared by both views (Windows 7 and later); Wine
+# keeps a 32-bit program's in the 64-bit view, where its reg /reg:32 does
+# not look (seen: /reg:64 shows it, /reg:32 says no such key).
+[[ -z $v && $arch == *-wow64 ]] && v=$(reg_value /reg:64 "$C\\EMPKP.PubKeyPublisher\\CLSID" "")
 WHY="ProgID CLSID is [$v]; $(reg_said)" check "$arch/regserver ProgID resolves to the CLSID" test "$v" = "$CLSID"
 wrun 120 "$log/regserver2.out" "$WINE" "$EXE" -RegServer; rc=$?
 WHY="exit $rc" check "$arch/regserver twice succeeds" test "$rc" -eq 0
 
 # --- the KB's script, verbatim, with its message box ------------------------
-kb_script_msgbox "$WINE" "$log" "$out/kb911143-msgbox.png"; rc=$?
+kb_script_msgbox "$WINE" "$log" "$out/kb911143-msgbox$wow.png"; rc=$?
 box=$(tr -d '\r' <"$log/box.out")
 WHY="box: $box" check "$arch/KB script (Exchange 2003) message box shows 0" \
     grep -qx 'text: 0' <<<"$box"
@@ -78,7 +84,7 @@ WHY="exit $rc: $(tr -d '\r' <"$log/echo.out")" check "$arch/VBScript Publish() p
 wrun 120 "$log/import.out" "$WINE" 'C:\empkp-tests\importkey.exe'; rc=$?
 WHY="exit $rc: $(tr -d '\r' <"$log/import.out")" check "$arch/DATA0 imports into CryptoAPI (2048 bits, re-export identical)" \
     test "$rc" -eq 0
-data0_hex >"$out/DATA0.hex" || true
+data0_hex >"$out/DATA0$wow.hex" || true
 
 # --- the C client, early bound ------------------------------------------------
 v=$(reg_value "$classes_view" "$C\\Interface\\$IID\\ProxyStubClsid32" "")
