@@ -3,11 +3,9 @@
  * Only ciphertexts and DATA0 pass through here: nothing to wipe. */
 #include "credstore.h"
 
+#include "exmpls.h"
 #include "faultpoint.h"
 
-#include "exmpls.h"
-
-#include <stdio.h>
 #include <string.h>
 
 const WCHAR *const credstore_names[3] = { L"DATA1", L"DATA2", L"DATA3" };
@@ -22,7 +20,6 @@ static LONG fault(const char *point)
     FAULT_CRASH(point);
     return FAULT_FAIL(point) ? ERROR_WRITE_FAULT : ERROR_SUCCESS;
 }
-#define FAULT(point) fault(point)
 
 /* The view flag for a /server: connection, chosen by credstore_connect.
  * empkp keeps ExMPLS in a 64-bit Windows' 64-bit view (exmpls_view), and
@@ -179,13 +176,13 @@ static LONG write_journal(HKEY key, int remote, const BYTE *const value[3], cons
     if (err != ERROR_SUCCESS)
         return err;
     for (i = 0; i < 3 && err == ERROR_SUCCESS; i++) {
-        err = FAULT(points[i]);
+        err = fault(points[i]);
         if (err == ERROR_SUCCESS)
             err = set_binary(j, credstore_names[i], value[i], len[i]);
     }
     /* DATA0 last: its presence says the journal is complete. */
     if (err == ERROR_SUCCESS)
-        err = FAULT("journal-data0");
+        err = fault("journal-data0");
     if (err == ERROR_SUCCESS)
         err = set_binary(j, CREDSTORE_DATA0, data0, data0_len);
     /* On disk before DATA1..3 change, so that a power cut cannot leave
@@ -220,7 +217,7 @@ LONG credstore_write(HKEY key, int remote, const BYTE *const value[3],
     }
 
     for (i = 0; i < 3 && err == ERROR_SUCCESS; i++) {
-        err = FAULT(points[i]);
+        err = fault(points[i]);
         if (err == ERROR_SUCCESS)
             err = set_binary(key, credstore_names[i], value[i], len[i]);
         if (err == ERROR_SUCCESS)
@@ -233,7 +230,7 @@ LONG credstore_write(HKEY key, int remote, const BYTE *const value[3],
         /* Put back what was there (the one that failed may be half-done
          * for all we know, so it is restored too). */
         for (i = written < 3 ? written : 2; i >= 0; i--) {
-            LONG e = FAULT(undo_points[i]);
+            LONG e = fault(undo_points[i]);
             if (e == ERROR_SUCCESS)
                 e = restore(key, credstore_names[i], &old[i]);
             if (e != ERROR_SUCCESS && undo_err == ERROR_SUCCESS)
@@ -250,7 +247,7 @@ LONG credstore_write(HKEY key, int remote, const BYTE *const value[3],
 
     /* All three are in place; a journal left here (the delete failed, or
      * the process died) only writes the same values again. */
-    err = FAULT("journal-delete");
+    err = fault("journal-delete");
     if (err == ERROR_SUCCESS)
         err = delete_journal(key, remote);
     if (err != ERROR_SUCCESS)
