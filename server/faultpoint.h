@@ -10,7 +10,12 @@
  *                FAULT_EXIT_CODE), as a power cut or a kill would;
  *   fail:POINT   FAULT_FAIL(POINT) is true, so the caller fails that step
  *                (with ERROR_ACCESS_DENIED, ERROR_WRITE_FAULT, ... as a
- *                tightened DACL or a full disk would).
+ *                tightened DACL or a full disk would);
+ *   err:POINT=CODE  FAULT_ERROR(POINT) is CODE (decimal or 0x hex), which
+ *                the caller returns instead of calling Windows: Windows'
+ *                own answer where Wine would give another (NTE_BAD_KEYSET
+ *                for a container another account owns, ERROR_ACCESS_DENIED
+ *                on an object Wine never protects).  0 when not selected.
  * POINT may be a string built at run time (one per loop step, say). */
 #ifndef EMPKP_FAULTPOINT_H
 #define EMPKP_FAULTPOINT_H
@@ -20,6 +25,7 @@
 #ifdef EMPKP_FAULT_POINTS
 #include <windows.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Is "ACTION:POINT" one whole entry of EMPKP_FAULT? */
@@ -36,12 +42,31 @@ static inline BOOL fault_selected(const char *action, const char *point)
     snprintf(want, sizeof(want), ",%s:%s,", action, point);
     return strstr(list, want) != NULL;
 }
+/* The CODE of an "err:POINT=CODE" entry of EMPKP_FAULT, or 0. */
+static inline DWORD fault_error(const char *point)
+{
+    char list[512], want[128], *at, *end;
+    unsigned long code;
+    DWORD n = GetEnvironmentVariableA("EMPKP_FAULT", list + 1, sizeof(list) - 1);
+
+    if (n == 0 || n >= sizeof(list) - 1)
+        return 0;
+    list[0] = ',';
+    snprintf(want, sizeof(want), ",err:%s=", point);
+    at = strstr(list, want);
+    if (!at)
+        return 0;
+    code = strtoul(at + strlen(want), &end, 0);
+    return (*end == ',' || *end == 0) ? (DWORD)code : 0;
+}
 #define FAULT_CRASH(point) \
     do { if (fault_selected("kill", (point))) TerminateProcess(GetCurrentProcess(), FAULT_EXIT_CODE); } while (0)
 #define FAULT_FAIL(point) fault_selected("fail", (point))
+#define FAULT_ERROR(point) fault_error(point)
 #else
 #define FAULT_CRASH(point) do { (void)(point); } while (0)
 #define FAULT_FAIL(point) ((void)(point), 0)
+#define FAULT_ERROR(point) ((void)(point), (DWORD)0)
 #endif
 
 #endif
