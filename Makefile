@@ -24,7 +24,7 @@ WARN    := -Wall -Wextra -Werror
 # under the sanitizers and cross-built under Wine.
 LOGIC_SRCS := server/cmdline.c server/publish_plan.c crypto/keyblob.c \
               server/identity.c server/localserver.c server/pe_check.c \
-              server/diagnose_logic.c server/diagnose_report.c
+              server/diagnose_logic.c server/diagnose_report.c server/sdcheck.c
 
 # --- Product identity (issue 6) -------------------------------------------
 # The one place for the version: the VERSIONINFO resource in every shipped
@@ -97,7 +97,7 @@ $(GEN)/messages.h:  $(GEN)/messages.rc
 SERVER_NAMES := main cmdline console lifetime rpcpin factory publisher typelib publish \
                 publish_cache publish_plan exmpls keystore eventlog register \
                 identity self localserver pe_check diagnose diagnose_logic \
-                diagnose_report diagnose_com diagnose_key diagnose_reg
+                diagnose_report diagnose_com diagnose_key diagnose_reg sdcheck
 OTHER_OBJS   := $(addprefix $(OBJ)/,keyblob.o empkp_i.o empkp_res.o messages_res.o)
 SERVER_OBJS  := $(SERVER_NAMES:%=$(OBJ)/%.o) $(OTHER_OBJS)
 SERVER_HDRS  := $(GEN)/empkp.h $(GEN)/messages.h $(wildcard server/*.h crypto/*.h)

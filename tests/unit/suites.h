@@ -13,6 +13,7 @@ Suite *pe_check_suite(void);  /* test_pe_check.c: server/pe_check.c */
 Suite *diagnose_suite(void);  /* test_diagnose.c: server/diagnose_logic.c, diagnose_report.c */
 Suite *credblob_suite(void);  /* test_credblob.c: crypto/credblob.c */
 Suite *credtool_suite(void);  /* test_credtool.c: tools/credargs.c, tools/credinput.c */
+Suite *sdcheck_suite(void);   /* test_sdcheck.c: server/sdcheck.c */
 #ifdef _WIN32
 Suite *keygen_suite(void);    /* test_keygen.c: our patches to libcrypto's RSA keygen */
 #endif
