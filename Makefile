@@ -97,7 +97,7 @@ $(GEN)/messages.h:  $(GEN)/messages.rc
 SERVER_NAMES := main cmdline console lifetime rpcpin factory publisher typelib publish \
                 publish_cache publish_plan exmpls keystore eventlog register \
                 identity self localserver pe_check diagnose diagnose_logic \
-                diagnose_report diagnose_com diagnose_key diagnose_reg sdcheck
+                diagnose_report diagnose_com diagnose_key diagnose_reg sdcheck publish_lock
 OTHER_OBJS   := $(addprefix $(OBJ)/,keyblob.o empkp_i.o empkp_res.o messages_res.o)
 SERVER_OBJS  := $(SERVER_NAMES:%=$(OBJ)/%.o) $(OTHER_OBJS)
 SERVER_HDRS  := $(GEN)/empkp.h $(GEN)/messages.h $(wildcard server/*.h crypto/*.h)
@@ -293,6 +293,7 @@ arch-dist: $(SHIPPED) $(OUT)/empkpcred.exe $(DIST_DOCS)
 # set, measured under Wine by tests/bench/bench.sh.  Not shipped, not a test.
 .PHONY: arch-bench
 $(TBIN)/bench.exe: tests/bench/bench.c $(OBJ)/keyblob.o $(OBJ)/keystore.o $(OBJ)/exmpls.o \
+                   $(OBJ)/publish_lock.o $(OBJ)/publish_plan.o $(OBJ)/sdcheck.o \
                    $(OBJ)/empkp_i.o $(GEN)/empkp.h \
                    $(OPENSSL)/lib/libcrypto.a
 	@mkdir -p $(@D)
@@ -445,8 +446,9 @@ endif
 ifneq ($(ARCH),)
 TOOL_OBJS := $(addprefix $(OBJ)/tools/,empkpcred.o credargs.o credinput.o password.o \
                credstore.o credcheck.o) $(OBJ)/console.o $(OBJ)/exmpls.o $(OBJ)/credblob.o \
-               $(OBJ)/keyblob.o
+               $(OBJ)/keyblob.o $(OBJ)/publish_lock.o $(OBJ)/publish_plan.o $(OBJ)/sdcheck.o
 TOOL_HDRS := $(wildcard tools/*.h) server/keystore.h server/console.h server/publish.h server/exmpls.h \
+             server/publish_lock.h server/publish_plan.h server/sdcheck.h \
              crypto/credblob.h crypto/keyblob.h
 $(OBJ)/tools/%.o: tools/%.c $(TOOL_HDRS)
 	@mkdir -p $(@D)
@@ -472,7 +474,8 @@ $(OUT)/empkp.exe $(TBIN)/empkp-faults.exe: $(CREDCHECK_OBJS)
 $(OBJ)/tools/credstore-faults.o: tools/credstore.c $(TOOL_HDRS)
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -DEMPKP_FAULT_POINTS -c -o $@ $<
-$(TBIN)/empkpcred-faults.exe: $(filter-out %/credstore.o,$(TOOL_OBJS)) $(OBJ)/tools/credstore-faults.o
+$(TBIN)/empkpcred-faults.exe: $(filter-out %/credstore.o %/publish_lock.o,$(TOOL_OBJS)) \
+                              $(OBJ)/tools/credstore-faults.o $(OBJ)/faults/publish_lock.o
 	@mkdir -p $(@D)
 	$(CC_WIN) -municode $(WIN_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)
 # CryptoAPI-only helpers for tests/cred-tests.sh (no OpenSSL, none of our

@@ -3,7 +3,9 @@
  * only: their contents are never read here. */
 #include "diagnose_checks.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "credcheck.h"
 #include "exmpls.h"
@@ -70,7 +72,7 @@ void diagnose_key_checks(struct diag_result *results, struct diag_facts *facts)
     DWORD data0_len = 0, stored_len = 0, store_err, data0_err, err;
     BOOL present = FALSE, is_binary = FALSE, exmpls = FALSE;
     enum store_state store;
-    char text[256], container[64];
+    char text[256], container[64], sd_text[400], why[240];
     unsigned bits;
     HKEY key;
 
@@ -101,10 +103,17 @@ void diagnose_key_checks(struct diag_result *results, struct diag_facts *facts)
         diag_check_data0(results, present, is_binary, data0, data0_len, &bits);
     }
 
-    store = keystore_read_public(&stored, &stored_len, &store_err);
+    store = keystore_read_public_ex(&stored, &stored_len, &store_err, sd_text, sizeof(sd_text),
+                                    why, sizeof(why));
     diag_utf8(KEYSTORE_CONTAINER, container, sizeof(container));
     diag_check_stored_key(results, store, store_err, container, stored, stored_len,
                           results[DIAG_DATA0].status == DIAG_PASS ? data0 : NULL, data0_len);
+    /* Who controls the key: the container's owner and DACL, as read. */
+    if (sd_text[0]) {
+        size_t used = strlen(results[DIAG_STORED_KEY].found);
+        snprintf(results[DIAG_STORED_KEY].found + used, sizeof(results[DIAG_STORED_KEY].found) - used,
+                 "%s%s; security: %s", why[0] ? ": " : "", why, sd_text);
+    }
 
     /* What Publish() would do now: publish.c's own decision on the same
      * facts.  DATA0 unreadable makes Publish fail before writing. */

@@ -146,7 +146,7 @@ void diag_verdict_text(enum diag_verdict verdict, enum identity_kind identity, c
 
 int diag_may_call_publish(enum publish_plan plan, int fix)
 {
-    return fix || plan == PLAN_NOTHING || plan == PLAN_FAIL;
+    return fix || plan == PLAN_NOTHING || plan == PLAN_FAIL || plan == PLAN_UNTRUSTED;
 }
 
 const char *diag_publish_would(enum publish_plan plan)
@@ -156,6 +156,7 @@ const char *diag_publish_would(enum publish_plan plan)
     case PLAN_REWRITE_DATA0: return "rewrite DATA0 from the stored key (DATA1..3 kept)";
     case PLAN_NEW_KEY:       return "generate a new key pair and remove DATA1..3";
     case PLAN_FAIL:          return "fail without writing";
+    case PLAN_UNTRUSTED:     return "refuse the untrusted key container without writing";
     }
     return "do something unknown";
 }
@@ -233,6 +234,23 @@ enum diag_status diag_check_stored_key(struct diag_result *results, enum store_s
                  store == STORE_ABSENT ? "holds no key" : "holds a key that cannot be used",
                  store_err);
         break;
+    case STORE_HIDDEN:
+        diag_set(results, DIAG_STORED_KEY, DIAG_FAIL,
+                 "find which account created it (MachineKeys folder, file owner); delete it as an "
+                 "administrator only if it is not the key DATA1..3 were encrypted to, then run "
+                 "/diagnose /fix",
+                 "the machine key set \"%s\" exists but this account may not open it (error "
+                 "0x%08lX): another account created it, or its DACL leaves this one out; Publish "
+                 "changes nothing", container, store_err);
+        break;
+    case STORE_UNTRUSTED:
+        diag_set(results, DIAG_STORED_KEY, DIAG_FAIL,
+                 "another account could use, replace or delete the key: delete the container as "
+                 "an administrator (the credentials must then be set again), then run /diagnose "
+                 "/fix; Publish refuses it (ErrID 1338)",
+                 "the machine key set \"%s\" is not trusted: its owner or DACL lets another "
+                 "account in", container);
+        break;
     case STORE_ERROR:
     default:
         diag_set(results, DIAG_STORED_KEY, DIAG_FAIL, DIAG_REMEDY_ADMIN,
@@ -300,10 +318,26 @@ void diag_errid_text(long errid, char *meaning, size_t meaning_size,
     case 1359:
         m = "OpenSSL could not generate or encode the key";
         break;
+    case 1307:
+        m = "the Publish lock (Global\\EMPKP.Publish) was created by an account other than "
+            "SYSTEM or Administrators, or this account may not open it";
+        r = "find and end the process holding it (Process Explorer: find handle EMPKP.Publish); "
+            "the Application log (source EMPKP, event 1104) says more";
+        break;
+    case 1338:
+        m = "the key container's owner or DACL lets another account use, replace or delete the key";
+        r = "see the stored key line; the Application log (source EMPKP, event 1103) names the "
+            "owner and the ACE";
+        break;
     case 1460:
         m = "another Publish held the lock for 5 minutes";
         r = "look for a hung empkp.exe (Task Manager) and end it";
         break;
+    }
+    if (!m && code == 0x8009000Ful) {
+        m = "the key container exists but this account may not open it (NTE_EXISTS after "
+            "NTE_BAD_KEYSET)";
+        r = "see the stored key line; the Application log (source EMPKP, event 1102)";
     }
     if (m) {
         snprintf(meaning, meaning_size, "%s", m);

@@ -110,14 +110,22 @@ DWORD exmpls_write_data0(const BYTE *blob, DWORD len)
     if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(EXMPLS_SDDL, SDDL_REVISION_1,
                                                               &sa.lpSecurityDescriptor, NULL))
         return GetLastError();
-    /* The descriptor applies only if the key is created here; an existing
-     * key keeps the DACL its administrator gave it. */
-    err = RegCreateKeyExW(HKEY_LOCAL_MACHINE, EXMPLS_KEY, 0, NULL, REG_OPTION_NON_VOLATILE,
-                          KEY_SET_VALUE | WRITE_DAC | exmpls_view(), &sa, &key, &disposition);
-    /* Set again on a new key: Wine ignores the descriptor given at creation,
-     * and a key left with its inherited DACL would be readable by Users. */
-    if (err == ERROR_SUCCESS && disposition == REG_CREATED_NEW_KEY)
-        err = RegSetKeySecurity(key, DACL_SECURITY_INFORMATION, sa.lpSecurityDescriptor);
+    /* An existing key is opened for what is used, KEY_SET_VALUE: an account
+     * delegated set-value rights on it must not fail for WRITE_DAC, which
+     * only a key created here needs (its DACL is set again below). */
+    err = open_exmpls(KEY_SET_VALUE, &key);
+    if (err != ERROR_SUCCESS)
+        key = NULL;
+    if (err == ERROR_FILE_NOT_FOUND) {
+        err = RegCreateKeyExW(HKEY_LOCAL_MACHINE, EXMPLS_KEY, 0, NULL, REG_OPTION_NON_VOLATILE,
+                              KEY_SET_VALUE | WRITE_DAC | exmpls_view(), &sa, &key, &disposition);
+        /* Set again on a new key: Wine ignores the descriptor given at
+         * creation, and a key left with its inherited DACL would be
+         * readable by Users.  (Created meanwhile by another writer: it
+         * keeps the DACL that writer gave it.) */
+        if (err == ERROR_SUCCESS && disposition == REG_CREATED_NEW_KEY)
+            err = RegSetKeySecurity(key, DACL_SECURITY_INFORMATION, sa.lpSecurityDescriptor);
+    }
     LocalFree(sa.lpSecurityDescriptor);
     if (err != ERROR_SUCCESS) {
         if (key)

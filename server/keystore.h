@@ -20,14 +20,41 @@
 
 #include "publish_plan.h"
 
-/* The stored key's PUBLICKEYBLOB (malloc'd, free()) when STORE_PRESENT;
- * otherwise *err says why (the CryptoAPI error, for events and ErrIDs). */
-enum store_state keystore_read_public(BYTE **blob, DWORD *len, DWORD *err);
+/* A container we create gets this owner and DACL (CryptSetProvParam
+ * PP_KEYSET_SEC_DESCR): SYSTEM and Administrators only, not inherited. */
+#define KEYSTORE_SDDL L"O:BAD:P(A;;GA;;;SY)(A;;GA;;;BA)"
+/* ErrID for a container whose owner or DACL is not trusted (see
+ * publish_sd_judge in publish_plan.h). */
+#define KEYSTORE_E_UNTRUSTED ERROR_INVALID_SECURITY_DESCR
 
-/* Makes the PRIVATEKEYBLOB the container's key exchange key, imported as
- * non-exportable, creating the container if needed; recreate first deletes
- * a container that could not be read.  On success *public_blob (malloc'd,
- * free()) is the PUBLICKEYBLOB exported from the key as stored. */
+/* The stored key's PUBLICKEYBLOB (malloc'd, free()) when STORE_PRESENT;
+ * otherwise *err says why (the CryptoAPI error, for events and ErrIDs).
+ * A container that opens is judged by its owner and DACL before its key is
+ * read: STORE_UNTRUSTED (*err KEYSTORE_E_UNTRUSTED) when another account
+ * could use, replace or delete the key.  SD_TEXT (if not NULL) gets the
+ * container's owner and DACL as publish_sd_describe writes them (or why
+ * they could not be read), WHY what made it untrusted. */
+enum store_state keystore_read_public(BYTE **blob, DWORD *len, DWORD *err);
+enum store_state keystore_read_public_ex(BYTE **blob, DWORD *len, DWORD *err,
+                                         char *sd_text, size_t sd_size,
+                                         char *why, size_t why_size);
+
+/* A new pair, in two steps, so that nothing is deleted before the new key
+ * is known to have a place: keystore_prepare gives a handle on a container
+ * that is ours (RECREATE first deletes one whose key could not be used;
+ * an existing, already judged, empty container is reused; otherwise it is
+ * created with CRYPT_NEWKEYSET and given KEYSTORE_SDDL).  NTE_EXISTS from
+ * the creation means the container is there but this account may not open
+ * it (publish_create_outcome): nothing was changed.  keystore_import then
+ * imports the PRIVATEKEYBLOB as non-exportable through that handle and
+ * exports *public_blob (malloc'd, free()) from the key as stored; it
+ * releases the handle, as keystore_abandon does without importing. */
+DWORD keystore_prepare(BOOL recreate, HCRYPTPROV *prov);
+DWORD keystore_import(HCRYPTPROV prov, const BYTE *private_blob, DWORD len,
+                      BYTE **public_blob, DWORD *public_len);
+void keystore_abandon(HCRYPTPROV prov);
+
+/* Both steps at once (for the benchmark). */
 DWORD keystore_replace(const BYTE *private_blob, DWORD len, BOOL recreate,
                        BYTE **public_blob, DWORD *public_len);
 

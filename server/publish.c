@@ -3,7 +3,6 @@
  * a crash at any step (the fault points mark each one). */
 #include "publish.h"
 
-#include <sddl.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -14,6 +13,7 @@
 #include "keystore.h"
 #include "messages.h"
 #include "publish_cache.h"
+#include "publish_lock.h"
 #include "publish_plan.h"
 
 /* Logs MSG_PUBLISH_FAILED for the step that failed and returns its code. */
@@ -30,6 +30,33 @@ static DWORD failed(const WCHAR *step, DWORD err)
     text[ARRAYSIZE(text) - 1] = 0;
     eventlog_report(MSG_PUBLISH_FAILED, 3, strings);
     return err;
+}
+
+/* Event 1102: the container is there, but this account may not open it. */
+static DWORD hidden(DWORD err)
+{
+    WCHAR code[16];
+    const WCHAR *strings[2] = { KEYSTORE_CONTAINER, code };
+
+    _snwprintf(code, ARRAYSIZE(code), L"0x%08lX", (unsigned long)err);
+    code[ARRAYSIZE(code) - 1] = 0;
+    eventlog_report(MSG_KEYSET_HIDDEN, 2, strings);
+    return err;
+}
+
+/* Event 1103: the container's owner or DACL lets another account in. */
+static DWORD untrusted(const char *why, const char *sd_text)
+{
+    WCHAR w_why[256], w_sd[512];
+    const WCHAR *strings[3] = { KEYSTORE_CONTAINER, w_why, w_sd };
+
+    if (!MultiByteToWideChar(CP_UTF8, 0, why, -1, w_why, ARRAYSIZE(w_why)))
+        w_why[0] = 0;
+    if (!MultiByteToWideChar(CP_UTF8, 0, sd_text, -1, w_sd, ARRAYSIZE(w_sd)))
+        w_sd[0] = 0;
+    w_why[ARRAYSIZE(w_why) - 1] = w_sd[ARRAYSIZE(w_sd) - 1] = 0;
+    eventlog_report(MSG_KEYSET_UNTRUSTED, 3, strings);
+    return KEYSTORE_E_UNTRUSTED;
 }
 
 static DWORD errid_from_keyblob(enum keyblob_status st)
@@ -64,12 +91,18 @@ static unsigned key_bits(DWORD *err)
     return bits;
 }
 
-/* Generates a pair with OpenSSL and installs it.  Order matters: the old
- * credentials go first (they are useless without the old key), then the
- * key is stored, then DATA0 is written from the store.  A crash between any
- * two steps leaves either "no key" (next Publish makes one) or "key without
- * DATA0" (next Publish rewrites DATA0), never credentials beside a key they
- * were not encrypted to. */
+/* Generates a pair with OpenSSL and installs it.  Order matters:
+ * 1. the container is made ready first (created with our owner and DACL,
+ *    or an empty one of ours reused): CRYPT_NEWKEYSET is the only sure
+ *    answer to "is it really absent?", and NTE_EXISTS stops here with
+ *    nothing deleted;
+ * 2. the old credentials and DATA0 go (useless without the old key);
+ * 3. the key is imported into the container held since step 1;
+ * 4. DATA0 is written from the store.
+ * A crash between any two steps leaves "no key" (an empty container of
+ * ours, or none: the next Publish makes one and removes what is left) or
+ * "key without DATA0" (the next Publish rewrites DATA0), never credentials
+ * beside a key they were not encrypted to. */
 static DWORD new_key_pair(BOOL recreate, const WCHAR *why)
 {
     EVP_PKEY *pair = NULL;
@@ -77,6 +110,7 @@ static DWORD new_key_pair(BOOL recreate, const WCHAR *why)
     size_t private_len = 0;
     BYTE *public_blob = NULL;
     DWORD public_len, err;
+    HCRYPTPROV prov;
     enum keyblob_status st;
     unsigned bits;
     WCHAR bits_text[16];
@@ -93,14 +127,25 @@ static DWORD new_key_pair(BOOL recreate, const WCHAR *why)
         return failed(L"generate a key pair", errid_from_keyblob(st));
     FAULT_CRASH("new-key-generated");
 
+    err = keystore_prepare(recreate, &prov);
+    if (err) {
+        keyblob_free_secret(private_blob, private_len);
+        /* "No such container" was a claim: creating it says it is there. */
+        if (publish_create_outcome(err) == STORE_HIDDEN)
+            return hidden(err);
+        return failed(L"create the key container", err);
+    }
+    FAULT_CRASH("new-key-container-ready");
+
     err = exmpls_delete_values();
     if (err) {
+        keystore_abandon(prov);
         keyblob_free_secret(private_blob, private_len);
         return failed(L"remove DATA0..DATA3 of the lost key", err);
     }
     FAULT_CRASH("new-key-values-deleted");
 
-    err = keystore_replace(private_blob, (DWORD)private_len, recreate, &public_blob, &public_len);
+    err = keystore_import(prov, private_blob, (DWORD)private_len, &public_blob, &public_len);
     keyblob_free_secret(private_blob, private_len);
     if (err)
         return failed(L"store the private key", err);
@@ -130,9 +175,11 @@ static DWORD publish_locked(void)
     enum data0_state d0;
     WCHAR found[64];
     const WCHAR *strings[1] = { found };
+    char sd_text[400], why[240];
 
     publish_cache_forget();
-    store = keystore_read_public(&stored, &stored_len, &store_err);
+    store = keystore_read_public_ex(&stored, &stored_len, &store_err, sd_text, sizeof(sd_text),
+                                    why, sizeof(why));
     err = exmpls_read_data0(&data0, &data0_len, &present, &is_binary);
     if (err) {
         free(stored);
@@ -164,53 +211,52 @@ static DWORD publish_locked(void)
     case PLAN_FAIL:
         err = failed(L"open the key store", store_err);
         break;
+    case PLAN_UNTRUSTED:
+        err = untrusted(why, sd_text);
+        break;
     }
     free(stored);
     return err;
 }
 
-static HANDLE open_publish_mutex(void)
+/* Event 1104: the lock was made (or is held) by another account. */
+static DWORD foreign_lock(const char *why)
 {
-    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, FALSE };
-    HANDLE mutex;
+    WCHAR w_why[400];
+    const WCHAR *strings[2] = { PUBLISH_LOCK_NAME, w_why };
 
-    /* An explicit DACL, so that a Publish run by SYSTEM and one run by an
-     * administrator can both open the same mutex. */
-    if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(PUBLISH_MUTEX_SDDL, SDDL_REVISION_1,
-                                                              &sa.lpSecurityDescriptor, NULL))
-        return NULL;
-    mutex = CreateMutexW(&sa, FALSE, PUBLISH_MUTEX);
-    LocalFree(sa.lpSecurityDescriptor);
-    return mutex;
+    if (!MultiByteToWideChar(CP_UTF8, 0, why, -1, w_why, ARRAYSIZE(w_why)))
+        w_why[0] = 0;
+    w_why[ARRAYSIZE(w_why) - 1] = 0;
+    eventlog_report(MSG_LOCK_FOREIGN, 2, strings);
+    return PUBLISH_LOCK_FOREIGN;
 }
 
 DWORD publish(void)
 {
-    HANDLE mutex;
+    HANDLE lock;
+    char why[400];
     DWORD err;
 
     /* Steady state in a running server: DATA0 is still what the last Publish
      * here left consistent (see publish_cache.h). */
     if (publish_cache_confirms())
         return ERROR_SUCCESS;
-    mutex = open_publish_mutex();
-    if (!mutex)
-        return failed(L"create the Publish mutex", GetLastError());
-    switch (WaitForSingleObject(mutex, PUBLISH_WAIT_MS)) {
-    case WAIT_OBJECT_0:
-    case WAIT_ABANDONED:
-        /* Abandoned: another Publish died mid-way.  Every state it can
-         * have left is one publish_plan() repairs. */
+    err = publish_lock_open(&lock, why, sizeof(why));
+    if (err == PUBLISH_LOCK_FOREIGN)
+        return foreign_lock(why);
+    if (err)
+        return failed(L"create the Publish lock", err);
+    err = publish_lock_wait(lock, PUBLISH_LOCK_WAIT_MS);
+    if (err == ERROR_SUCCESS) {
+        /* Also when a Publish died holding it: every state it can have
+         * left is one publish_plan() repairs. */
         err = publish_locked();
-        ReleaseMutex(mutex);
-        break;
-    case WAIT_TIMEOUT:
-        err = failed(L"wait for another Publish to finish", ERROR_TIMEOUT);
-        break;
-    default:
-        err = failed(L"wait for the Publish mutex", GetLastError());
-        break;
+        publish_lock_release(lock);
+        return err;
     }
-    CloseHandle(mutex);
-    return err;
+    publish_lock_close(lock);
+    if (err == ERROR_TIMEOUT)
+        return failed(L"wait for another Publish to finish", ERROR_TIMEOUT);
+    return failed(L"wait for the Publish lock", err);
 }

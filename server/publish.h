@@ -5,13 +5,9 @@
 
 #include <windows.h>
 
-/* Serialises Publish across every process on the machine (COM clients,
- * several server processes, command-line runs). */
-#define PUBLISH_MUTEX       L"Global\\EMPKP.Publish"
-#define PUBLISH_MUTEX_SDDL  L"D:(A;;GA;;;SY)(A;;GA;;;BA)"
-/* Long enough for another Publish's 4096-bit key generation on a slow
- * server, short enough that a stuck one cannot hang MOM's script forever. */
-#define PUBLISH_WAIT_MS     (5u * 60u * 1000u)
+/* Publish is serialised across every process on the machine by the lock
+ * of publish_lock.h. */
+#include "publish_lock.h"
 
 /* Makes DATA0 the public half of the stored key, creating or repairing
  * whatever is needed, per the state table in publish_plan.h.  Returns

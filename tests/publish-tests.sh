@@ -131,7 +131,8 @@ n=$(cat "$log"/com-clients-*.out | tr -d '\r' | grep '^DATA0=' | sort -u | wc -l
 WHY="$n distinct DATA0 values seen" check "publish/$arch 8 concurrent COM clients: all saw one and the same DATA0" test "$n" -eq 1
 
 # --- a crash at every step: the next Publish repairs ----------------------------
-for fault in new-key-generated new-key-values-deleted new-key-stored new-key-data0-written before-rewrite-data0; do
+for fault in new-key-generated new-key-container-ready new-key-values-deleted new-key-stored \
+             new-key-data0-written before-rewrite-data0; do
     if [[ $fault == before-rewrite-data0 ]]; then
         publish_cmd; reg_del DATA0; creds_set
     else
@@ -148,6 +149,72 @@ for fault in new-key-generated new-key-values-deleted new-key-stored new-key-dat
         check "publish/$arch fault $fault: no credentials beside a new key" creds_gone
     fi
 done
+
+# --- Windows' answers that Wine never gives, injected ---------------------------------
+# Wine runs everything as one all-powerful user, so the fault build answers
+# for Windows (server/faultpoint.h: err:POINT=CODE, fail:POINT) right before
+# the real call.  Each case: the documented ErrID (exit code mod 256 and the
+# ErrID= line), its event, and nothing lost: DATA0..3 and the stored key
+# exactly as before.
+snap_all() { echo "$(probe store-public)|$(probe data0)|$(reg_value /reg:64 "$EXMPLS" DATA1)|$(reg_value /reg:64 "$EXMPLS" DATA2)|$(reg_value /reg:64 "$EXMPLS" DATA3)"; }
+# injected LABEL FAULTS ERRID EVENT-PATTERN: from the state set up by the caller.
+injected() {
+    local label=$1 faults=$2 errid=$3 pat=$4 before after
+    before=$(snap_all)
+    EMPKP_FAULT=$faults publish_cmd "$FAULTS"
+    after=$(snap_all)
+    WHY="rc $rc, $(tr -d '\r' <"$log/publish.out" | grep -v ReportEvent | head -c 300)" \
+        check "publish/$arch $label: ErrID $errid" \
+        rc_and_grep "$rc" $(( errid & 255 )) "$log/publish.out" "^ErrID=$(( errid > 0x7FFFFFFF ? errid - 0x100000000 : errid ))"
+    WHY="no event matching $pat" check "publish/$arch $label: event logged" grep -q -- "$pat" "$log/publish.out"
+    WHY="before [${before:0:60}...] after [${after:0:60}...]" \
+        check "publish/$arch $label: DATA0..3 and the stored key unchanged" test "$before" = "$after"
+    [[ $before != absent* ]] || return 0
+    WHY="$(probe store-public | head -c 20)" check "publish/$arch $label: the key is still there" \
+        test "$(probe store-public)" != absent
+}
+publish_cmd; creds_set
+# CryptAcquireContext says NTE_BAD_KEYSET for a container another account
+# made (or whose DACL leaves this one out): "absent" is a claim, and
+# creating it (NTE_EXISTS) says otherwise.  Formerly this deleted DATA1..3.
+injected "existing container answered NTE_BAD_KEYSET" err:keyset-open=0x80090016 \
+    $((0x8009000F)) '0x8009000F'
+# /diagnose /fix publishes in its own process: the same answer, the same rule.
+before=$(snap_all)
+EMPKP_FAULT=err:keyset-open=0x80090016 wrun 300 "$log/fix.out" "$WINE" "$FAULTS" /diagnose /fix
+WHY="$(tr -d '\r' <"$log/fix.out" | grep -E 'FIX|stored key' | head -c 400)" \
+    check "publish/$arch /diagnose /fix, container answered NTE_BAD_KEYSET: Publish refused (NTE_EXISTS)" \
+    grep -q 'FIX.*ErrID -2146893809' "$log/fix.out"
+WHY="changed" check "publish/$arch /diagnose /fix, container answered NTE_BAD_KEYSET: nothing lost" test "$before" = "$(snap_all)"
+# No container, and creating one says it exists: nothing deleted.
+probe store-delete >/dev/null
+injected "container creation answered NTE_EXISTS" err:keyset-create=0x8009000F \
+    $((0x8009000F)) '0x8009000F'
+# A squatter's container (another account owns it, holding its own key or
+# empty): neither used nor written into.
+publish_cmd; creds_set
+injected "container owned by another account, with a key" fail:keyset-foreign 1338 'S-1-5-21-1-2-3-1001'
+probe store-delete >/dev/null
+EMPKP_FAULT=kill:new-key-container-ready publish_cmd "$FAULTS"   # leaves an empty container
+creds_set
+injected "empty container owned by another account" fail:keyset-foreign 1338 'S-1-5-21-1-2-3-1001'
+WHY="$(probe store-public)" check "publish/$arch empty foreign container: no key imported into it" \
+    test "$(probe store-public)" = absent
+publish_cmd   # an empty container of ours: reused
+WHY="rc $rc" check "publish/$arch an empty container of ours is reused: ErrID 0" test "$rc" -eq 0
+check "publish/$arch an empty container of ours is reused: DATA0 matches" consistent
+# The owner and DACL a container we create gets (Wine keeps the DACL and
+# reports its own token owner in place of Administrators: measured).
+s=$(probe store-sddl)
+WHY="SDDL $s" check "publish/$arch a new container gets a DACL of SYSTEM and Administrators only" \
+    grep -q 'D:P\?(A;;GA;;;SY)(A;;GA;;;BA)$' <<<"$s"
+# Its owner and DACL cannot be read: not trusted, not replaced.
+creds_set
+injected "container security unreadable (access denied)" err:keyset-get-sd=5 5 'open the key store'
+# The Publish lock: made by another account (owner check), or not openable.
+injected "Publish lock owned by another account" fail:lock-foreign 1307 'S-1-5-21-1-2-3-1001'
+injected "Publish lock not openable (access denied)" err:lock-create=5 1307 'may not open it'
+injected "Publish lock name taken by another kind of object" err:lock-create=6 1307 'may not open it'
 
 # --- a refused write: documented ErrID, event, old state intact -----------------
 publish_cmd; creds_set; reg_del DATA0
@@ -196,7 +263,7 @@ v=$(wrun 60 "$log/reg.out" "${REG[@]}" query 'HKLM\SYSTEM\CurrentControlSet\Serv
     tr -d '\r' <"$log/reg.out")
 WHY="$v" check "publish/$arch /regserver registers event source EMPKP with empkp.exe's messages" \
     grep -qF 'Exchsrvr\bin\empkp.exe' <<<"$v"
-for id in 0x400003E8 0x800003E9 0xC000044C 0xC000044D; do
+for id in 0x400003E8 0x800003E9 0xC000044C 0xC000044D 0xC000044E 0xC000044F 0xC0000450; do
     t=$(probe message "$id" "$EXE")
     WHY="[$t]" check "publish/$arch message $id has readable text" test "${#t}" -gt 40
 done

@@ -4,7 +4,6 @@
  * `empkpcred /?`.  Decisions live in credargs.c and credinput.c (plain C),
  * the registry in credstore.c, the server-side check in credcheck.c. */
 #include <windows.h>
-#include <sddl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,48 +187,26 @@ static int read_password(struct set_job *job, struct password *pw)
     return CREDEXIT_NO_PASSWORD;
 }
 
-/* Publish's machine-wide mutex (server/publish.h), held while DATA0 is
- * checked again and DATA1..3 are written, so that no Publish on this
- * computer replaces the key in between.  Created as Publish creates it,
- * with the same DACL.  A Publish on another computer cannot be locked out
- * from here: for /server the re-check of DATA0 is all there is. */
-static DWORD lock_publish(HANDLE *mutex)
+/* Publish's lock (server/publish_lock.h), held while DATA0 is checked
+ * again and DATA1..3 are written, so that no Publish on this computer
+ * replaces the key in between.  Opened, and its owner checked, before the
+ * password is asked for (a lock another account made fails the run before
+ * anyone types); waited for only after, so that a Publish is not kept
+ * waiting while a person types.  A Publish on another computer cannot be
+ * locked out from here: for /server the re-check of DATA0 is all there is. */
+static int refuse_lock(DWORD err, const char *why)
 {
-    SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, FALSE };
-    DWORD err = ERROR_SUCCESS;
+    char e[600];
 
-    *mutex = NULL;
-    if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(PUBLISH_MUTEX_SDDL, SDDL_REVISION_1,
-                                                              &sa.lpSecurityDescriptor, NULL))
-        return GetLastError();
-    *mutex = CreateMutexW(&sa, FALSE, PUBLISH_MUTEX);
-    if (!*mutex)
-        err = GetLastError();
-    LocalFree(sa.lpSecurityDescriptor);
-    if (err != ERROR_SUCCESS)
-        return err;
-    switch (WaitForSingleObject(*mutex, PUBLISH_WAIT_MS)) {
-    case WAIT_OBJECT_0:
-    case WAIT_ABANDONED:   /* a Publish died; we only read DATA0 */
-        return ERROR_SUCCESS;
-    case WAIT_TIMEOUT:
-        err = ERROR_TIMEOUT;
-        break;
-    default:
-        err = GetLastError();
-        break;
-    }
-    CloseHandle(*mutex);
-    *mutex = NULL;
-    return err;
-}
-
-static void unlock_publish(HANDLE mutex)
-{
-    if (mutex) {
-        ReleaseMutex(mutex);
-        CloseHandle(mutex);
-    }
+    if (err == PUBLISH_LOCK_FOREIGN)
+        say(1, "empkpcred: Publish's lock %ls is not empkp's: %s.\n"
+               "Another account made it (to block Publish and empkpcred); end the process "
+               "holding it. Nothing was written.\n", PUBLISH_LOCK_NAME, why);
+    else
+        say(1, "empkpcred: could not open Publish's lock (%ls): %s. Nothing was written.\n",
+            PUBLISH_LOCK_NAME, win32_text(err, e, sizeof(e)));
+    return err == ERROR_ACCESS_DENIED || err == PUBLISH_LOCK_FOREIGN ? CREDEXIT_DENIED
+                                                                     : CREDEXIT_FAILED;
 }
 
 static int write_locked(struct set_job *job, const struct keyblob_public *pub);
@@ -296,23 +273,33 @@ static int run_set(struct set_job *job)
         if ((rc = encrypt_value(job, i, (const uint16_t *)job->text[i], n)) != CREDEXIT_OK)
             return rc;
     }
+    if (!remote) {
+        char why[400];
+        err = (LONG)publish_lock_open(&lock, why, sizeof(why));
+        if (err != ERROR_SUCCESS)
+            return refuse_lock((DWORD)err, why);
+    }
     rc = read_password(job, &pw);
     if (rc == CREDEXIT_OK)
         rc = encrypt_value(job, 2, pw.units, pw.n);
     password_wipe(&pw);
-    if (rc != CREDEXIT_OK)
+    if (rc != CREDEXIT_OK) {
+        publish_lock_close(lock);
         return rc;
+    }
 
     if (!remote) {
-        err = (LONG)lock_publish(&lock);
+        err = (LONG)publish_lock_wait(lock, PUBLISH_LOCK_WAIT_MS);
         if (err != ERROR_SUCCESS) {
-            say(1, "empkpcred: could not wait for Publish's mutex (%ls): %s. Nothing was "
-                   "written.\n", PUBLISH_MUTEX, win32_text((DWORD)err, e, sizeof(e)));
+            publish_lock_close(lock);
+            say(1, "empkpcred: could not wait for Publish's lock (%ls): %s. Nothing was "
+                   "written.\n", PUBLISH_LOCK_NAME, win32_text((DWORD)err, e, sizeof(e)));
             return err == ERROR_ACCESS_DENIED ? CREDEXIT_DENIED : CREDEXIT_FAILED;
         }
     }
     rc = write_locked(job, &pub);
-    unlock_publish(lock);
+    if (!remote)
+        publish_lock_release(lock);
     return rc;
 }
 

@@ -8,6 +8,8 @@
  *   probe sddl               the DACL of ExMPLS as SDDL
  *   probe set-sddl SDDL      sets the DACL of ExMPLS
  *   probe message ID EXE     the text of event message ID in EXE's table
+ *   probe store-sddl         the key container's owner and DACL as SDDL
+ *                            (PP_KEYSET_SEC_DESCR), or "absent"
  * ExMPLS is read in the 64-bit view, as empkp writes it.  Exit code 0 on
  * success, 1 otherwise (with a message). */
 #include <windows.h>
@@ -172,6 +174,33 @@ static int message(const WCHAR *id, const WCHAR *exe)
     return 0;
 }
 
+static int store_sddl(void)
+{
+    HCRYPTPROV prov;
+    BYTE sd[4096];
+    DWORD len = sizeof(sd);
+    WCHAR *text;
+
+    if (!CryptAcquireContextW(&prov, KEYSTORE_CONTAINER, KEYSTORE_PROVIDER, KEYSTORE_PROV_TYPE,
+                              KEYSTORE_FLAGS | CRYPT_SILENT)) {
+        printf("absent\n");
+        return 0;
+    }
+    if (!CryptGetProvParam(prov, PP_KEYSET_SEC_DESCR, sd, &len,
+                           OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION)
+        || !ConvertSecurityDescriptorToStringSecurityDescriptorW(
+               sd, SDDL_REVISION_1, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
+               &text, NULL)) {
+        printf("unreadable 0x%08lx\n", (unsigned long)GetLastError());
+        CryptReleaseContext(prov, 0);
+        return 1;
+    }
+    printf("%ls\n", text);
+    LocalFree(text);
+    CryptReleaseContext(prov, 0);
+    return 0;
+}
+
 int wmain(int argc, WCHAR **argv)
 {
     const WCHAR *cmd = argc > 1 ? argv[1] : L"";
@@ -181,8 +210,9 @@ int wmain(int argc, WCHAR **argv)
     if (!lstrcmpW(cmd, L"data0"))        return data0();
     if (!lstrcmpW(cmd, L"other-blob"))   return other_blob();
     if (!lstrcmpW(cmd, L"sddl"))         return sddl();
+    if (!lstrcmpW(cmd, L"store-sddl"))   return store_sddl();
     if (argc > 2 && !lstrcmpW(cmd, L"set-sddl")) return set_sddl(argv[2]);
     if (argc > 3 && !lstrcmpW(cmd, L"message"))  return message(argv[2], argv[3]);
-    printf("usage: probe store-public|store-delete|data0|other-blob|sddl|set-sddl S|message ID EXE\n");
+    printf("usage: probe store-public|store-delete|data0|other-blob|sddl|store-sddl|set-sddl S|message ID EXE\n");
     return 1;
 }
