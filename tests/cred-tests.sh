@@ -304,3 +304,20 @@ verify_is "write and rollback failed: verify reports the interrupted set" 15 're
 cred "$log/recover.out" /dev/null recover
 decrypts_to "write and rollback failed: recover completes all three new values" NEWD NEWU new-pass
 verify_is "after recovery: credentials for NEWD\\NEWU decrypt" 0 'credentials for NEWD\\NEWU decrypt'
+
+# --- Publish's lock made by another account (server/publish_lock.h) ---------------------
+# Wine protects no kernel object, so the test build answers for Windows: a
+# foreign owner on the existing lock (fail:lock-foreign), or access denied
+# opening it (err:lock-create=5).  set must refuse before it asks for the
+# password (standard input is empty here: reading it would end in exit 7),
+# with exit 5, and write nothing.
+for f in fail:lock-foreign err:lock-create=5; do
+    before=$(snapshot)
+    faulty "$f" "$log/lock.out" /dev/null set /domain:LOCKD /user:LOCKU; rc=$?
+    WHY="exit $rc: $(text "$log/lock.out")" check "$arch/Publish lock not empkp's ($f): exit 5 before the password" \
+        rc_and_grep "$rc" 5 "$log/lock.out" 'lock'
+    WHY="$(text "$log/lock.out")" check "$arch/Publish lock not empkp's ($f): no password asked for" \
+        not_grep 'password' "$log/lock.out"
+    WHY="registry changed" check "$arch/Publish lock not empkp's ($f): nothing written" test "$before" = "$(snapshot)"
+done
+verify_is "after the refused sets: the credentials before them still decrypt" 0 'credentials for NEWD\\NEWU decrypt'

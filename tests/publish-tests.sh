@@ -164,7 +164,7 @@ injected() {
     EMPKP_FAULT=$faults publish_cmd "$FAULTS"
     after=$(snap_all)
     WHY="rc $rc, $(tr -d '\r' <"$log/publish.out" | grep -v ReportEvent | head -c 300)" \
-        check "publish/$arch $label: ErrID $errid" \
+        check "publish/$arch $label: ErrID $(printf %d $errid) ($(printf 0x%X $errid))" \
         rc_and_grep "$rc" $(( errid & 255 )) "$log/publish.out" "^ErrID=$(( errid > 0x7FFFFFFF ? errid - 0x100000000 : errid ))"
     WHY="no event matching $pat" check "publish/$arch $label: event logged" grep -q -- "$pat" "$log/publish.out"
     WHY="before [${before:0:60}...] after [${after:0:60}...]" \

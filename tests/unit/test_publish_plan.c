@@ -1,4 +1,7 @@
 /* Publish's decisions (server/publish_plan.c): the state table of README. */
+#include <stdint.h>
+#include <string.h>
+
 #include <check.h>
 
 #include "keyblob.h"
@@ -23,6 +26,14 @@ START_TEST(test_plan_table)
         { STORE_ERROR,   DATA0_MATCHES, PLAN_FAIL },
         { STORE_ERROR,   DATA0_MISSING, PLAN_FAIL },
         { STORE_ERROR,   DATA0_DIFFERS, PLAN_FAIL },
+        /* exists, but this account may not open it: never a new pair */
+        { STORE_HIDDEN,  DATA0_MATCHES, PLAN_FAIL },
+        { STORE_HIDDEN,  DATA0_MISSING, PLAN_FAIL },
+        { STORE_HIDDEN,  DATA0_DIFFERS, PLAN_FAIL },
+        /* someone else controls it: neither used nor written into */
+        { STORE_UNTRUSTED, DATA0_MATCHES, PLAN_UNTRUSTED },
+        { STORE_UNTRUSTED, DATA0_MISSING, PLAN_UNTRUSTED },
+        { STORE_UNTRUSTED, DATA0_DIFFERS, PLAN_UNTRUSTED },
     };
     size_t i;
 
@@ -30,6 +41,207 @@ START_TEST(test_plan_table)
         ck_assert_msg(publish_plan(rows[i].store, rows[i].data0) == rows[i].want,
                       "row %u: got %s", (unsigned)i,
                       publish_plan_name(publish_plan(rows[i].store, rows[i].data0)));
+}
+END_TEST
+
+START_TEST(test_create_outcome)
+{
+    /* Created: it really was absent.  NTE_EXISTS: "no such container" was
+     * "not for you", and the plan for that is to change nothing. */
+    ck_assert_int_eq(publish_create_outcome(0), STORE_ABSENT);
+    ck_assert_int_eq(publish_create_outcome(PUBLISH_NTE_EXISTS), STORE_HIDDEN);
+    ck_assert_int_eq(publish_plan(publish_create_outcome(PUBLISH_NTE_EXISTS), DATA0_MATCHES), PLAN_FAIL);
+    ck_assert_int_eq(publish_create_outcome(5), STORE_ERROR);
+    ck_assert_int_eq(publish_create_outcome(PUBLISH_NTE_BAD_KEYSET), STORE_ERROR);
+    ck_assert_int_eq(publish_plan(publish_create_outcome(5), DATA0_MISSING), PLAN_FAIL);
+}
+END_TEST
+
+/* --- whose container, whose lock: crafted self-relative descriptors ------ */
+
+struct ace_spec {
+    unsigned char type, flags;
+    uint32_t mask;
+    const struct sd_sid *sid;
+};
+
+static void put16(unsigned char *p, unsigned v) { p[0] = v & 0xff; p[1] = (v >> 8) & 0xff; }
+static void put32(unsigned char *p, uint32_t v) { put16(p, v & 0xffff); put16(p + 2, v >> 16); }
+
+/* Header, owner (if any), DACL (if DACL) of ACES[0..N). */
+static size_t build_sd(unsigned char *buf, size_t size, const struct sd_sid *owner, int dacl,
+                       const struct ace_spec *aces, size_t n)
+{
+    size_t at = 20, acl_at, i;
+
+    memset(buf, 0, size);
+    buf[0] = 1;
+    put16(buf + 2, SD_CONTROL_SELF_RELATIVE | (dacl ? SD_CONTROL_DACL_PRESENT : 0));
+    if (owner) {
+        put32(buf + 4, (uint32_t)at);
+        memcpy(buf + at, owner->p, owner->len);
+        at += owner->len;
+    }
+    if (!dacl)
+        return at;
+    acl_at = at;
+    put32(buf + 16, (uint32_t)acl_at);
+    buf[at] = 2;
+    put16(buf + at + 4, (unsigned)n);
+    at += 8;
+    for (i = 0; i < n; i++) {
+        size_t ace_size = 8 + aces[i].sid->len;
+        ck_assert_uint_le(at + ace_size, size);
+        buf[at] = aces[i].type;
+        buf[at + 1] = aces[i].flags;
+        put16(buf + at + 2, (unsigned)ace_size);
+        put32(buf + at + 4, aces[i].mask);
+        memcpy(buf + at + 8, aces[i].sid->p, aces[i].sid->len);
+        at += ace_size;
+    }
+    put16(buf + acl_at + 2, (unsigned)(at - acl_at));
+    return at;
+}
+
+/* S-1-5-21-1-2-3-1001: some local account (the squatter); S-1-5-21-0-0-0-513:
+ * Wine's token owner. */
+static const unsigned char squatter_bytes[] = { 1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 1, 0, 0, 0,
+                                                2, 0, 0, 0, 3, 0, 0, 0, 0xE9, 3, 0, 0 };
+static const struct sd_sid squatter = { squatter_bytes, sizeof(squatter_bytes) };
+static const unsigned char wine_owner_bytes[] = { 1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 0, 0, 0, 0,
+                                                  0, 0, 0, 0, 0, 0, 0, 0, 0x01, 2, 0, 0 };
+static const struct sd_sid wine_owner = { wine_owner_bytes, sizeof(wine_owner_bytes) };
+static const struct sd_sid nobody = { NULL, 0 };
+
+#define FILE_ALL_ 0x1F01FFu
+#define FILE_READ_DATA_ 0x1u
+#define READ_CONTROL_ 0x20000u
+#define SYNCHRONIZE_ 0x100000u
+#define WRITE_DAC_ 0x40000u
+#define WRITE_OWNER_ 0x80000u
+#define DELETE_ 0x10000u
+
+static enum sd_trust judge(const struct sd_sid *owner, int dacl, const struct ace_spec *aces, size_t n,
+                           uint32_t rights, struct sd_sid caller, char *why, size_t why_size)
+{
+    unsigned char buf[512];
+    size_t len = build_sd(buf, sizeof(buf), owner, dacl, aces, n);
+
+    return publish_sd_judge(buf, len, rights, caller, why, why_size);
+}
+
+START_TEST(test_sd_ours)
+{
+    /* What we create: owner Administrators, SYSTEM and Administrators full */
+    const struct ace_spec ours[] = {
+        { SD_ACE_ALLOWED, 0, SD_GENERIC_ALL, &SD_SID_SYSTEM },
+        { SD_ACE_ALLOWED, 0, SD_GENERIC_ALL, &SD_SID_ADMINISTRATORS },
+    };
+    unsigned char buf[512];
+    char why[200], text[300];
+    size_t len;
+
+    ck_assert_int_eq(judge(&SD_SID_ADMINISTRATORS, 1, ours, 2, PUBLISH_KEYSET_RIGHTS, nobody, why,
+                           sizeof(why)), SD_TRUSTED);
+    ck_assert_str_eq(why, "");
+    ck_assert_int_eq(judge(&SD_SID_SYSTEM, 1, ours, 2, PUBLISH_LOCK_RIGHTS, nobody, NULL, 0), SD_TRUSTED);
+    /* Wine reports its token owner: trusted only as the caller's own */
+    ck_assert_int_eq(judge(&wine_owner, 1, ours, 2, PUBLISH_KEYSET_RIGHTS, wine_owner, NULL, 0),
+                     SD_TRUSTED);
+    ck_assert_int_eq(judge(&wine_owner, 1, ours, 2, PUBLISH_KEYSET_RIGHTS, nobody, NULL, 0),
+                     SD_FOREIGN_OWNER);
+    len = build_sd(buf, sizeof(buf), &SD_SID_ADMINISTRATORS, 1, ours, 2);
+    publish_sd_describe(buf, len, text, sizeof(text));
+    ck_assert_str_eq(text, "owner Administrators; allowed: SYSTEM full, Administrators full");
+}
+END_TEST
+
+START_TEST(test_sd_squatted)
+{
+    const struct ace_spec squat[] = {
+        { SD_ACE_ALLOWED, 0, FILE_ALL_, &squatter },
+        { SD_ACE_ALLOWED, 0, SD_GENERIC_ALL, &SD_SID_SYSTEM },
+        { SD_ACE_ALLOWED, 0, SD_GENERIC_ALL, &SD_SID_ADMINISTRATORS },
+    };
+    const struct ace_spec only_admins[] = {
+        { SD_ACE_ALLOWED, 0, SD_GENERIC_ALL, &SD_SID_SYSTEM },
+        { SD_ACE_ALLOWED, 0, SD_GENERIC_ALL, &SD_SID_ADMINISTRATORS },
+    };
+    unsigned char buf[512];
+    char why[200], text[300];
+    size_t len;
+
+    /* the squatter owns it: even a DACL of admins only does not help (an
+     * owner may rewrite the DACL at any time) */
+    ck_assert_int_eq(judge(&squatter, 1, only_admins, 2, PUBLISH_KEYSET_RIGHTS, nobody, why,
+                           sizeof(why)), SD_FOREIGN_OWNER);
+    ck_assert_str_eq(why, "its owner is S-1-5-21-1-2-3-1001, not SYSTEM or Administrators");
+    /* an administrator took ownership, but the squatter's ACE is still there */
+    ck_assert_int_eq(judge(&SD_SID_ADMINISTRATORS, 1, squat, 3, PUBLISH_KEYSET_RIGHTS, nobody, why,
+                           sizeof(why)), SD_FOREIGN_GRANT);
+    ck_assert_str_eq(why, "its DACL allows S-1-5-21-1-2-3-1001 0x001F01FF");
+    /* no owner at all; no DACL (everyone); malformed */
+    ck_assert_int_eq(judge(NULL, 1, only_admins, 2, PUBLISH_KEYSET_RIGHTS, nobody, why, sizeof(why)),
+                     SD_FOREIGN_OWNER);
+    ck_assert_int_eq(judge(&SD_SID_SYSTEM, 0, NULL, 0, PUBLISH_KEYSET_RIGHTS, nobody, why, sizeof(why)),
+                     SD_FOREIGN_GRANT);
+    ck_assert_str_eq(why, "it has no DACL: everyone may use it");
+    len = build_sd(buf, sizeof(buf), &SD_SID_SYSTEM, 1, only_admins, 2);
+    ck_assert_int_eq(publish_sd_judge(buf, len - 1, PUBLISH_KEYSET_RIGHTS, nobody, NULL, 0), SD_UNREADABLE);
+    ck_assert_int_eq(publish_sd_judge(NULL, 0, PUBLISH_KEYSET_RIGHTS, nobody, NULL, 0), SD_UNREADABLE);
+    len = build_sd(buf, sizeof(buf), &squatter, 1, squat, 3);
+    publish_sd_describe(buf, len, text, sizeof(text));
+    ck_assert_str_eq(text, "owner S-1-5-21-1-2-3-1001; allowed: S-1-5-21-1-2-3-1001 full, SYSTEM full, "
+                           "Administrators full");
+    publish_sd_describe(buf, len, text, 12);   /* cut, still terminated */
+    ck_assert_uint_eq(strlen(text), 11);
+}
+END_TEST
+
+START_TEST(test_sd_rights_that_count)
+{
+    /* one ACE for Users at a time: which rights make the container or the
+     * lock untrusted */
+    static const struct {
+        uint32_t mask;
+        int keyset_bad, lock_bad;
+    } rows[] = {
+        { READ_CONTROL_, 0, 0 },                 /* read the DACL: harmless */
+        { SYNCHRONIZE_, 0, 1 },                  /* wait on the lock = hold it */
+        { 0x80u, 0, 1 },                         /* FILE_READ_ATTRIBUTES */
+        { 0x8u, 0, 1 },                          /* FILE_READ_EA */
+        { FILE_READ_DATA_, 1, 1 },               /* read the key file = use the key */
+        { 0x2u, 1, 1 },                          /* write it */
+        { DELETE_, 1, 1 },                       /* delete it */
+        { WRITE_DAC_, 1, 1 },
+        { WRITE_OWNER_, 1, 1 },
+        { SD_GENERIC_READ, 1, 1 },               /* unmapped generic bits count */
+        { SD_GENERIC_ALL, 1, 1 },
+        { READ_CONTROL_ | SYNCHRONIZE_ | 0x88u, 0, 1 },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        const struct ace_spec aces[] = {
+            { SD_ACE_ALLOWED, 0, SD_GENERIC_ALL, &SD_SID_SYSTEM },
+            { SD_ACE_ALLOWED, 0, rows[i].mask, &SD_SID_USERS },
+        };
+        ck_assert_msg((judge(&SD_SID_ADMINISTRATORS, 1, aces, 2, PUBLISH_KEYSET_RIGHTS, nobody, NULL, 0)
+                       != SD_TRUSTED) == rows[i].keyset_bad, "keyset row %u", (unsigned)i);
+        ck_assert_msg((judge(&SD_SID_ADMINISTRATORS, 1, aces, 2, PUBLISH_LOCK_RIGHTS, nobody, NULL, 0)
+                       != SD_TRUSTED) == rows[i].lock_bad, "lock row %u", (unsigned)i);
+    }
+    {
+        /* inherit-only ACEs do not apply to the object (Wine's default
+         * container DACL has one for Users); deny ACEs grant nothing */
+        const struct ace_spec aces[] = {
+            { SD_ACE_ALLOWED, SD_ACE_INHERIT_ONLY | 0x02, SD_GENERIC_READ, &SD_SID_USERS },
+            { SD_ACE_DENIED, 0, SD_GENERIC_ALL, &SD_SID_EVERYONE },
+            { SD_ACE_ALLOWED, 0, 0xF003Fu, &SD_SID_ADMINISTRATORS },
+        };
+        ck_assert_int_eq(judge(&SD_SID_ADMINISTRATORS, 1, aces, 3, PUBLISH_KEYSET_RIGHTS, nobody, NULL, 0),
+                         SD_TRUSTED);
+    }
 }
 END_TEST
 
@@ -84,6 +296,10 @@ Suite *publish_plan_suite(void)
     TCase *tc = tcase_create("decide");
 
     tcase_add_test(tc, test_plan_table);
+    tcase_add_test(tc, test_create_outcome);
+    tcase_add_test(tc, test_sd_ours);
+    tcase_add_test(tc, test_sd_squatted);
+    tcase_add_test(tc, test_sd_rights_that_count);
     tcase_add_test(tc, test_data0_compare);
     tcase_add_test(tc, test_key_bits_setting);
     tcase_add_test(tc, test_names);
