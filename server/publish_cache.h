@@ -6,7 +6,10 @@
  * registry read through a key handle kept open, no mutex, no key container.
  * Why that is enough: everything of ours that replaces the key removes
  * DATA0 first and writes it last (publish.c), so DATA0 equal to the blob we
- * published means nobody of ours has touched the key since.  What it does
+ * published means nobody of ours has touched the key since.  (A new pair
+ * makes its container ready before DATA0 is removed, but that step only
+ * creates an empty container or deletes one whose key could not be used
+ * already; the key itself is imported after DATA0 is gone.)  What it does
  * not see: a container deleted by hand, behind DATA0's back; that is found
  * by the next server process (this one lives as long as its clients, plus
  * 3 s).  Thread-safe: the COM server calls Publish from many threads. */

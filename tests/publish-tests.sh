@@ -208,6 +208,15 @@ check "publish/$arch an empty container of ours is reused: DATA0 matches" consis
 s=$(probe store-sddl)
 WHY="SDDL $s" check "publish/$arch a new container gets a DACL of SYSTEM and Administrators only" \
     grep -q 'D:P\?(A;;GA;;;SY)(A;;GA;;;BA)$' <<<"$s"
+# /diagnose shows who controls the key, and FAILs on a foreign container.
+wrun 300 "$log/diag.out" "$WINE" "$FAULTS" /diagnose
+WHY="$(tr -d '\r' <"$log/diag.out" | grep 'stored key')" \
+    check "publish/$arch /diagnose shows the container's owner and DACL" \
+    grep -qE '^PASS stored key: .*security: owner [^;]+; allowed: SYSTEM full, Administrators full' "$log/diag.out"
+EMPKP_FAULT=fail:keyset-foreign wrun 300 "$log/diag.out" "$WINE" "$FAULTS" /diagnose
+WHY="$(tr -d '\r' <"$log/diag.out" | grep 'stored key')" \
+    check "publish/$arch /diagnose on a foreign container: FAIL naming its owner" \
+    grep -qE '^FAIL stored key: .*not trusted.*S-1-5-21-1-2-3-1001' "$log/diag.out"
 # Its owner and DACL cannot be read: not trusted, not replaced.
 creds_set
 injected "container security unreadable (access denied)" err:keyset-get-sd=5 5 'open the key store'
