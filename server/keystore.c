@@ -221,10 +221,16 @@ DWORD keystore_prepare(BOOL recreate, HCRYPTPROV *prov)
      * and the container it sits in is replaced by one of ours. */
     if (recreate && !acquire(&scratch, CRYPT_DELETEKEYSET) && GetLastError() != (DWORD)NTE_BAD_KEYSET)
         return GetLastError();
-    /* An empty container that opens was judged by keystore_read_public
-     * under the same lock: reuse it. */
-    if (!recreate && acquire(prov, 0))
-        return ERROR_SUCCESS;
+    /* An empty container that opens: reuse it, judged again, since the
+     * lock keeps out other Publishes but not an account that creates the
+     * container between that look and this one. */
+    if (!recreate && acquire(prov, 0)) {
+        if (judge_container(*prov, &err, NULL, 0, NULL, 0) == STORE_PRESENT)
+            return ERROR_SUCCESS;
+        CryptReleaseContext(*prov, 0);
+        *prov = 0;
+        return err;
+    }
     if (!acquire(prov, CRYPT_NEWKEYSET)) {
         *prov = 0;
         return GetLastError();   /* NTE_EXISTS: there, but not for us */

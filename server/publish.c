@@ -133,6 +133,9 @@ static DWORD new_key_pair(BOOL recreate, const WCHAR *why)
         /* "No such container" was a claim: creating it says it is there. */
         if (publish_create_outcome(err) == STORE_HIDDEN)
             return hidden(err);
+        if (err == KEYSTORE_E_UNTRUSTED)
+            return untrusted("it appeared while Publish ran, and its owner or DACL lets another "
+                             "account in", "not shown");
         return failed(L"create the key container", err);
     }
     FAULT_CRASH("new-key-container-ready");
