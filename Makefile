@@ -48,6 +48,14 @@ include $(DEPS_MK)
 endif
 $(DEPS_MK): deps/setup.sh deps/build-openssl.sh deps/build-check.sh $(wildcard deps/patches/*.patch)
 	deps/setup.sh $@
+# OpenSSL is built from Debian's source of libssl-dev's version: a Debian update
+# (often a security fix that keeps the upstream version) runs set-up again, and
+# set-up builds it anew under that version's cache key.
+ifneq ($(OPENSSL_DEBVER),$(shell dpkg-query -W -f='$${source:Version}' libssl-dev 2>/dev/null))
+$(DEPS_MK): openssl-version-changed
+endif
+.PHONY: openssl-version-changed
+openssl-version-changed:
 
 .PHONY: all check demo clean unit-native
 .DEFAULT_GOAL := all

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# deps/build-openssl.sh TARBALL TRIPLET PREFIX
+# deps/build-openssl.sh SRCDIR TRIPLET PREFIX
 #
-# Cross-builds a trimmed static libcrypto.a from an OpenSSL 3.0 source tarball
-# in the current directory and installs lib/libcrypto.a and include/openssl into
-# PREFIX. Called by setup.sh, which hashes this file and patches/NAME-*.patch
-# into the cache key: any change here or there rebuilds.
+# Cross-builds a trimmed static libcrypto.a from an OpenSSL 3.0 source tree
+# (Debian's source package, its patches not yet applied; or an upstream tree
+# with no debian/) in the current directory and installs lib/libcrypto.a and
+# include/openssl into PREFIX. Called by setup.sh, which hashes this file and
+# patches/NAME-*.patch into the cache key: any change here or there rebuilds.
 set -euo pipefail
 
-tarball=$1 triplet=$2 prefix=$3
+srcdir=$1 triplet=$2 prefix=$3
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 case $triplet in
     x86_64-w64-mingw32) target=mingw64 ;;
@@ -54,9 +55,23 @@ if [[ $target == mingw ]]; then
     opts+=(-fno-asynchronous-unwind-tables)
 fi
 
-mkdir src
-tar -xf "$tarball" -C src --strip-components=1
+cp -R "$srcdir" src
 cd src
+# Debian's patches (its security fixes on top of the upstream version), in the
+# order of debian/patches/series, except pic.patch: it makes the i386 perlasm
+# emit ELF PIC code for Debian's Linux libcrypto (GOT-relative addressing, @PLT
+# calls, .hidden), which the i686 mingw (COFF) assembler rejects
+# ("unknown pseudo-op: .hidden"; the same patch in Debian 12 and 13); it
+# changes no C code.
+if [[ -f debian/patches/series ]]; then
+    while read -r p _; do
+        [[ -n $p && $p != \#* && $p != pic.patch ]] || continue
+        echo "Debian patch $p"
+        patch -p1 --no-backup-if-mismatch -s <"debian/patches/$p"
+    done <debian/patches/series
+else
+    echo "no debian/patches: upstream source only"
+fi
 # Our patches to OpenSSL 3.0 (each fails loudly if a new 3.0.x moved its lines):
 # - openssl-providers.patch: the default provider offers only what empkp uses
 #   (RSA key management and encryption, the AES-CTR DRBG), and the "base"

@@ -197,7 +197,7 @@ src_apt_update() {
 upstream() { local v=${1#*:}; echo "${v%-*}"; }
 
 # fetch_src SRCPKG VERSION: sets src_tar to the upstream tarball in $cache/src,
-# downloading it (--tar-only: plain apt-get source failed on a missing .dsc).
+# downloading it (--tar-only: the upstream tarball alone, without Debian's patches).
 fetch_src() {
     local pkg=$1 ver=$2 f dl
     for f in "$cache/src/${pkg}_$(upstream "$ver")".orig.tar.{gz,xz,bz2}; do
@@ -220,30 +220,123 @@ fetch_src() {
     die "apt-get source $pkg=$ver gave no upstream tarball (see $cache/logs/apt-source-$pkg.log)"
 }
 
+# fetch_deb_src SRCPKG VERSION: sets src_dir to Debian's source package of exactly
+# VERSION, unpacked in $cache/src/SRCPKG_VERSION with debian/ (and its patches,
+# not yet applied: deps/build-NAME.sh applies them), and src_kind=debian.
+# Debian's security updates often keep the upstream version (3.0.22-1~deb12u2 is
+# six CVE fixes on 3.0.22 as debian/patches), so the upstream tarball alone would
+# miss them. apt checks the .dsc against the signed Sources index and
+# dpkg-source checks the tarballs against the .dsc.
+# Seen: the security mirror lists a version whose .dsc and debian.tar.xz answer
+# 404 (its upstream tarball is there). Then, unless EMPKP_REQUIRE_DEBIAN_SOURCE
+# is set, src_dir is the upstream source of that version, src_kind=upstream, and
+# the next run of this script tries Debian's source again.
+fetch_deb_src() {
+    local pkg=$1 ver=$2 dir
+    dir=$cache/src/${pkg}_${ver//:/_}
+    src_kind=debian src_dir=$dir
+    [[ -d $dir ]] && return 0
+    # Tried once per run (both triplets ask).
+    if [[ $deb_src_missing != "$pkg=$ver" ]] && fetch_deb_src_dl "$pkg" "$ver" "$dir"; then
+        return 0
+    fi
+    fetch_upstream_tree "$pkg" "$ver"
+}
+
+# fetch_deb_src_dl SRCPKG VERSION DIR: the download half of fetch_deb_src. Fails
+# (after a warning, or dies under EMPKP_REQUIRE_DEBIAN_SOURCE) if the mirror has
+# not got Debian's source of that version.
+deb_src_missing=''
+fetch_deb_src_dl() {
+    local pkg=$1 ver=$2 dir=$3 dl f
+    src_apt_update
+    log "fetching Debian's $pkg $ver source package"
+    dl=$(mktemp -d "$cache/.tmp-dl-$pkg.XXXXXX")
+    tmp=$dl
+    chown _apt "$dl" 2>/dev/null || true
+    # The upstream tarball may be here already (apt reuses a file whose hash matches).
+    for f in "$cache/src/${pkg}_$(upstream "$ver")".orig.tar.{gz,xz,bz2}; do
+        [[ -f $f ]] && cp "$f" "$dl/"
+    done
+    if (cd "$dl" && "${srcapt[@]}" source --download-only "$pkg=$ver") \
+           >"$cache/logs/apt-source-$pkg.log" 2>&1; then
+        # --skip-patches: build-NAME.sh applies Debian's series itself (it leaves out
+        # the Linux-only ones). Move in only when complete.
+        (cd "$dl" && dpkg-source --skip-patches -x ./*.dsc tree) \
+            >>"$cache/logs/apt-source-$pkg.log" 2>&1 ||
+            { tail -n 20 "$cache/logs/apt-source-$pkg.log" >&2; die "dpkg-source -x $pkg $ver failed"; }
+        mv -T "$dl/tree" "$dir"
+        rm -rf "$dl"
+        return 0
+    fi
+    rm -rf "$dl"
+    [[ -z ${EMPKP_REQUIRE_DEBIAN_SOURCE:-} ]] ||
+        { tail -n 20 "$cache/logs/apt-source-$pkg.log" >&2; die "Debian's source of $pkg $ver not fetchable (EMPKP_REQUIRE_DEBIAN_SOURCE set)"; }
+    log "WARNING: Debian's source of $pkg $ver not fetchable ($(grep -m1 -o '[0-9]\{3\} *Not Found' \
+        "$cache/logs/apt-source-$pkg.log" || echo "see $cache/logs/apt-source-$pkg.log")):" \
+        "building the upstream source without Debian's patches; the next run tries again"
+    deb_src_missing="$pkg=$ver"
+    return 1
+}
+
+# fetch_upstream_tree SRCPKG VERSION: sets src_dir to the upstream tarball of
+# VERSION unpacked in $cache/src, and src_kind=upstream.
+fetch_upstream_tree() {
+    local pkg=$1 ver=$2 dl
+    fetch_src "$pkg" "$ver"
+    src_kind=upstream src_dir=$cache/src/${pkg}_$(upstream "$ver")-upstream
+    [[ -d $src_dir ]] && return 0
+    dl=$(mktemp -d "$cache/.tmp-dl-$pkg.XXXXXX")
+    tmp=$dl
+    tar -xf "$src_tar" -C "$dl" --strip-components=1
+    mv -T "$dl" "$src_dir"
+}
+
 # cached_build NAME SRCPKG DEBVERSION TRIPLET: sets prefix to a finished build of
-# NAME for TRIPLET, building it with deps/build-NAME.sh if the cache lacks it.
+# NAME for TRIPLET, building it with deps/build-NAME.sh if the cache lacks it, and
+# built_from to what it was built from.  OpenSSL is built from Debian's source
+# package and keyed on its full version (e.g. 3.0.22-1~deb12u2), so a Debian update
+# that keeps the upstream version builds anew; Check from the upstream tarball,
+# keyed on the upstream version.
 cached_build() {
-    local name=$1 pkg=$2 ver=$3 triplet=$4 script=$here/build-$1.sh hash dir logf t0
+    local name=$1 pkg=$2 ver=$3 triplet=$4 script=$here/build-$1.sh hash key dir src logf t0
     # The key covers the build script (it holds every option and flag) and the
     # compiler, so changing either builds anew instead of reusing a stale build.
     hash=$({ cat "$script" "$here/patches/$name"-*.patch 2>/dev/null; "$triplet-gcc" --version; } |
            sha256sum | cut -c1-8)
-    dir=$cache/$name-$(upstream "$ver")-${triplet%%-*}-$hash
+    if [[ $name == openssl ]]; then key=${ver//:/_} built_from="Debian's source $ver"
+    else key=$(upstream "$ver") built_from="upstream $key"; fi
+    dir=$cache/$name-$key-${triplet%%-*}-$hash
     prefix=$dir
     # The stamp is written only after a complete install, before the atomic move.
     if [[ -f $dir/.empkp-complete ]]; then
         log "$name ${triplet%%-*} cached at $dir"
         return 0
     fi
+    if [[ $name == openssl ]]; then
+        fetch_deb_src "$pkg" "$ver"
+        src=$src_dir
+        if [[ $src_kind == upstream ]]; then
+            # Named apart, so that once Debian's source is fetchable it is built.
+            dir=$cache/$name-$key-upstream-${triplet%%-*}-$hash
+            prefix=$dir built_from="upstream $(upstream "$ver") WITHOUT Debian's patches of $ver"
+            if [[ -f $dir/.empkp-complete ]]; then
+                log "$name ${triplet%%-*} cached at $dir (upstream source only)"
+                return 0
+            fi
+        fi
+    else
+        fetch_src "$pkg" "$ver"
+        src=$src_tar
+    fi
     rm -rf "$dir"
-    fetch_src "$pkg" "$ver"
     logf=$cache/logs/${dir##*/}.log
     log "$name ${triplet%%-*}: building (log $logf)"
     t0=$SECONDS
     tmp=$(mktemp -d "$cache/.tmp-$name-${triplet%%-*}.XXXXXX")
     # setsid: a process group of its own for cleanup to kill; 9>&-: an orphaned
     # build must not hold the cache lock.
-    (cd "$tmp" && exec setsid bash "$script" "$src_tar" "$triplet" "$tmp/prefix") \
+    (cd "$tmp" && exec setsid bash "$script" "$src" "$triplet" "$tmp/prefix") \
         >"$logf" 2>&1 9>&- &
     build_pid=$!
     if ! wait "$build_pid"; then
@@ -264,6 +357,7 @@ declare -A result
 for t in "${triplets[@]}"; do
     cached_build openssl openssl "$ossl_ver" "$t"
     result[OPENSSL_${t%%-*}]=$prefix
+    ossl_from=$built_from
     cached_build check check "$check_ver" "$t"
     result[CHECK_${t%%-*}]=$prefix
 done
@@ -272,7 +366,9 @@ done
 
 mkdir -p "$(dirname "$out")"
 cat >"$out.tmp" <<EOF
-# Written by deps/setup.sh; do not edit. OpenSSL $(upstream "$ossl_ver"), Check $(upstream "$check_ver").
+# Written by deps/setup.sh; do not edit. OpenSSL: $ossl_from. Check $(upstream "$check_ver").
+# libssl-dev's source version: the Makefile runs deps/setup.sh again when it changes.
+OPENSSL_DEBVER := $ossl_ver
 OPENSSL_x86_64 := ${result[OPENSSL_x86_64]}
 OPENSSL_i686 := ${result[OPENSSL_i686]}
 CHECK_x86_64 := ${result[CHECK_x86_64]}
