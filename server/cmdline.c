@@ -62,15 +62,29 @@ static int lookup(const char *arg, enum cmdline_action *action)
     return 0;
 }
 
-enum option { OPTION_NONE, OPTION_FIX, OPTION_FORMAT_JSON, OPTION_FORMAT_TEXT };
+enum option { OPTION_NONE, OPTION_FIX, OPTION_FORMAT_JSON, OPTION_FORMAT_TEXT, OPTION_ACCOUNT,
+              OPTION_DCOM };
 
-/* The options /diagnose takes: "/fix", "/format:json", "/format:text". */
+static int ascii_iprefix(const char *s, const char *prefix)
+{
+    for (; *prefix; s++, prefix++)
+        if (ascii_tolower((unsigned char)*s) != ascii_tolower((unsigned char)*prefix))
+            return 0;
+    return 1;
+}
+
+/* The options /diagnose takes: "/fix", "/format:json", "/format:text",
+ * "/account:NAME", "/dcom". */
 static enum option option_of(const char *arg)
 {
     if (!arg || (arg[0] != '/' && arg[0] != '-'))
         return OPTION_NONE;
     if (ascii_ieq(arg + 1, "fix"))
         return OPTION_FIX;
+    if (ascii_ieq(arg + 1, "dcom"))
+        return OPTION_DCOM;
+    if (ascii_iprefix(arg + 1, "account:"))
+        return OPTION_ACCOUNT;
     if (ascii_ieq(arg + 1, "format:json"))
         return OPTION_FORMAT_JSON;
     if (ascii_ieq(arg + 1, "format:text"))
@@ -80,10 +94,34 @@ static enum option option_of(const char *arg)
 
 static void parse_diagnose_options(int argc, const char *const *argv, struct cmdline *out)
 {
-    int i, seen_fix = 0, seen_format = 0;
+    int i, seen_fix = 0, seen_format = 0, seen_account = 0, seen_dcom = 0;
+    const char *name;
 
     for (i = 2; i < argc; i++) {
         switch (option_of(argv[i])) {
+        case OPTION_ACCOUNT:
+            name = argv[i] + 9;
+            if (seen_account++) {
+                set_error(out, "/account given twice", NULL);
+                return;
+            }
+            if (!name[0]) {
+                set_error(out, "/account: needs a name, as /account:DOMAIN\\user", NULL);
+                return;
+            }
+            if (strlen(name) >= sizeof(out->account)) {
+                set_error(out, "/account: name longer than 256 bytes", argv[i]);
+                return;
+            }
+            memcpy(out->account, name, strlen(name) + 1);
+            break;
+        case OPTION_DCOM:
+            if (seen_dcom++) {
+                set_error(out, "/dcom given twice", NULL);
+                return;
+            }
+            out->dcom = 1;
+            break;
         case OPTION_FIX:
             if (seen_fix++) {
                 set_error(out, "/fix given twice", NULL);
@@ -101,11 +139,13 @@ static void parse_diagnose_options(int argc, const char *const *argv, struct cmd
             break;
         case OPTION_NONE:
         default:
-            set_error(out, "unknown /diagnose option (it takes /fix and /format:json)",
-                      argv[i] ? argv[i] : "");
+            set_error(out, "unknown /diagnose option (it takes /fix, /dcom, /format:json and "
+                      "/account:NAME)", argv[i] ? argv[i] : "");
             return;
         }
     }
+    if (out->dcom && !out->fix)
+        set_error(out, "/dcom only goes with /fix (/diagnose /fix /dcom)", NULL);
 }
 
 void cmdline_parse(int argc, const char *const *argv, struct cmdline *out)
@@ -151,11 +191,13 @@ const char *cmdline_usage(void)
         "  empkp /regserver     register EMPKP.PubKeyPublisher with COM (DCOM Config: EMPKP)\n"
         "  empkp /unregserver   remove that registration\n"
         "  empkp /publish       do what Publish() does, print ErrID and exit with it\n"
-        "  empkp /diagnose [/fix] [/format:json]\n"
+        "  empkp /diagnose [/fix [/dcom]] [/format:json] [/account:DOMAIN\\user]\n"
         "                       KB 911143's checks, one line each, and the MOM event the\n"
         "                       \"Exchange - Publish ExMP Data\" script would log; exit code 0\n"
         "                       only for event 9986, else the event number (9987, 10000,\n"
         "                       10001).  Changes nothing unless /fix (re-register, Publish).\n"
+        "                       DCOM permissions are judged for SYSTEM, or the account named;\n"
+        "                       /fix /dcom adds that account where they leave it out.\n"
         "  empkp /?             show this text\n"
         "\n"
         "COM starts empkp with -Embedding when a script calls\n"

@@ -14,7 +14,7 @@ enum cmdline_action {
     CMDLINE_UNREGSERVER,  /* /unregserver */
     CMDLINE_EMBEDDING,    /* -Embedding or /Automation: started by COM, serve */
     CMDLINE_PUBLISH,      /* /publish: Publish once, print ErrID, exit with it */
-    CMDLINE_DIAGNOSE,     /* /diagnose [/fix] [/format:json|text]: KB 911143's checks */
+    CMDLINE_DIAGNOSE,     /* /diagnose [/fix [/dcom]] [/format:json|text] [/account:NAME] */
     CMDLINE_ERROR         /* anything else: message, exit CMDLINE_EXIT_BADARGS */
 };
 
@@ -26,12 +26,15 @@ struct cmdline {
     enum cmdline_action action;
     int fix;            /* /diagnose /fix: may re-register and re-publish */
     int json;           /* /diagnose /format:json: one JSON object */
+    int dcom;           /* /diagnose /fix /dcom: may add the account to DCOM permissions */
+    char account[257];  /* /diagnose /account:NAME: the account MOM runs as ("" = SYSTEM) */
     char message[160];  /* for CMDLINE_ERROR: what was wrong, one line */
 };
 
 /* argv[0] is the program; argv[1..argc-1] are UTF-8 arguments.  One
  * switch per run; only /diagnose takes options, each at most once and only
- * after it: /fix, /format:json, /format:text. */
+ * after it: /fix, /format:json, /format:text, /account:NAME (DOMAIN\user,
+ * at most 256 bytes, not empty) and /dcom (only with /fix). */
 void cmdline_parse(int argc, const char *const *argv, struct cmdline *out);
 
 /* The usage text, with trailing newline. */

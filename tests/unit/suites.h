@@ -14,6 +14,7 @@ Suite *diagnose_suite(void);  /* test_diagnose.c: server/diagnose_logic.c, diagn
 Suite *credblob_suite(void);  /* test_credblob.c: crypto/credblob.c */
 Suite *credtool_suite(void);  /* test_credtool.c: tools/credargs.c, tools/credinput.c */
 Suite *sdcheck_suite(void);   /* test_sdcheck.c: server/sdcheck.c */
+Suite *dcom_perm_suite(void); /* test_dcom_perm.c: server/dcom_perm.c */
 #ifdef _WIN32
 Suite *keygen_suite(void);    /* test_keygen.c: our patches to libcrypto's RSA keygen */
 #endif

@@ -176,6 +176,55 @@ START_TEST(test_diagnose_options_only_after_diagnose)
 }
 END_TEST
 
+START_TEST(test_diagnose_account_and_dcom)
+{
+    static const struct { int argc; const char *a1, *a2, *a3, *a4; const char *account; int fix, dcom; } ok[] = {
+        { 3, "/diagnose", "/account:CONTOSO\\mom-action", NULL, NULL, "CONTOSO\\mom-action", 0, 0 },
+        { 3, "/diagnose", "-ACCOUNT:NT AUTHORITY\\SYSTEM", NULL, NULL, "NT AUTHORITY\\SYSTEM", 0, 0 },
+        { 4, "/diagnose", "/fix", "/dcom", NULL, "", 1, 1 },
+        { 5, "/diagnose", "/DCOM", "/account:mom", "/fix", "mom", 1, 1 },
+        { 3, "/diagnose", "/account:a:b", NULL, NULL, "a:b", 0, 0 },
+    };
+    static const struct { int argc; const char *a1, *a2, *a3, *a4; const char *says; } bad[] = {
+        { 3, "/diagnose", "/account:", NULL, NULL, "needs a name" },
+        { 3, "/diagnose", "/account", NULL, NULL, "unknown /diagnose option" },
+        { 4, "/diagnose", "/account:a", "/account:b", NULL, "/account given twice" },
+        { 3, "/diagnose", "/dcom", NULL, NULL, "only goes with /fix" },
+        { 5, "/diagnose", "/fix", "/dcom", "/dcom", "/dcom given twice" },
+        { 2, "/account:x", NULL, NULL, NULL, "only valid after /diagnose" },
+        { 3, "/regserver", "/dcom", NULL, NULL, "only valid after /diagnose" },
+    };
+    char longname[300];
+    struct cmdline cmd;
+    size_t i;
+
+    for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        cmd = parse_n(ok[i].argc, ok[i].a1, ok[i].a2, ok[i].a3, ok[i].a4);
+        ck_assert_msg(cmd.action == CMDLINE_DIAGNOSE, "case %zu: %s", i, cmd.message);
+        ck_assert_str_eq(cmd.account, ok[i].account);
+        ck_assert_int_eq(cmd.fix, ok[i].fix);
+        ck_assert_int_eq(cmd.dcom, ok[i].dcom);
+    }
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        cmd = parse_n(bad[i].argc, bad[i].a1, bad[i].a2, bad[i].a3, bad[i].a4);
+        ck_assert_msg(cmd.action == CMDLINE_ERROR, "case %zu accepted", i);
+        ck_assert_msg(strstr(cmd.message, bad[i].says) != NULL, "case %zu: %s", i, cmd.message);
+    }
+    /* 256 bytes of name fit, 257 do not. */
+    memcpy(longname, "/account:", 9);
+    memset(longname + 9, 'a', 256);
+    longname[9 + 256] = 0;
+    cmd = parse_n(3, "/diagnose", longname, NULL, NULL);
+    ck_assert_int_eq(cmd.action, CMDLINE_DIAGNOSE);
+    ck_assert_uint_eq(strlen(cmd.account), 256);
+    longname[9 + 256] = 'a';
+    longname[9 + 257] = 0;
+    cmd = parse_n(3, "/diagnose", longname, NULL, NULL);
+    ck_assert_int_eq(cmd.action, CMDLINE_ERROR);
+    ck_assert_ptr_nonnull(strstr(cmd.message, "longer than 256"));
+}
+END_TEST
+
 START_TEST(test_usage_names_diagnose)
 {
     const char *usage = cmdline_usage();
@@ -183,6 +232,8 @@ START_TEST(test_usage_names_diagnose)
     ck_assert_ptr_nonnull(strstr(usage, "/diagnose"));
     ck_assert_ptr_nonnull(strstr(usage, "/fix"));
     ck_assert_ptr_nonnull(strstr(usage, "/format:json"));
+    ck_assert_ptr_nonnull(strstr(usage, "/account:"));
+    ck_assert_ptr_nonnull(strstr(usage, "/dcom"));
     ck_assert_ptr_nonnull(strstr(usage, "ExchKP.exe"));
 }
 END_TEST
@@ -200,6 +251,7 @@ Suite *cmdline_suite(void)
     tcase_add_test(tc, test_usage_names_every_switch);
     tcase_add_test(tc, test_diagnose_and_its_options);
     tcase_add_test(tc, test_diagnose_options_only_after_diagnose);
+    tcase_add_test(tc, test_diagnose_account_and_dcom);
     tcase_add_test(tc, test_usage_names_diagnose);
     suite_add_tcase(s, tc);
     return s;
