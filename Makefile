@@ -24,7 +24,8 @@ WARN    := -Wall -Wextra -Werror
 # under the sanitizers and cross-built under Wine.
 LOGIC_SRCS := server/cmdline.c server/publish_plan.c crypto/keyblob.c \
               server/identity.c server/localserver.c server/pe_check.c \
-              server/diagnose_logic.c server/diagnose_report.c server/sdcheck.c
+              server/diagnose_logic.c server/diagnose_report.c server/sdcheck.c \
+              server/dcom_perm.c
 
 # --- Product identity (issue 6) -------------------------------------------
 # The one place for the version: the VERSIONINFO resource in every shipped
@@ -105,7 +106,8 @@ $(GEN)/messages.h:  $(GEN)/messages.rc
 SERVER_NAMES := main cmdline console lifetime rpcpin factory publisher typelib publish \
                 publish_cache publish_plan exmpls keystore eventlog register \
                 identity self localserver pe_check diagnose diagnose_logic \
-                diagnose_report diagnose_com diagnose_key diagnose_reg sdcheck publish_lock
+                diagnose_report diagnose_com diagnose_key diagnose_reg sdcheck publish_lock \
+                dcom_perm diagnose_dcom
 OTHER_OBJS   := $(addprefix $(OBJ)/,keyblob.o empkp_i.o empkp_res.o messages_res.o)
 SERVER_OBJS  := $(SERVER_NAMES:%=$(OBJ)/%.o) $(OTHER_OBJS)
 SERVER_HDRS  := $(GEN)/empkp.h $(GEN)/messages.h $(wildcard server/*.h crypto/*.h)
@@ -492,4 +494,9 @@ $(TBIN)/capicred.exe $(TBIN)/regacl.exe: $(TBIN)/%.exe: tests/e2e/%.c server/key
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $< -ladvapi32
 arch-tests: $(addprefix $(TBIN)/,empkpcred-faults.exe capicred.exe regacl.exe)
+# tests/diagnose-tests.sh's DCOM permission cases: SDDL to a REG_BINARY value.
+$(TBIN)/regsd.exe: tests/e2e/regsd.c
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $< -ladvapi32
+arch-tests: $(TBIN)/regsd.exe
 endif

@@ -34,11 +34,14 @@
 
 #include "sdcheck.h"
 
+/* objbase.h has the same values when Windows headers come first. */
+#ifndef COM_RIGHTS_EXECUTE
 #define COM_RIGHTS_EXECUTE          0x01u
 #define COM_RIGHTS_EXECUTE_LOCAL    0x02u
 #define COM_RIGHTS_EXECUTE_REMOTE   0x04u
 #define COM_RIGHTS_ACTIVATE_LOCAL   0x08u
 #define COM_RIGHTS_ACTIVATE_REMOTE  0x10u
+#endif
 #define COM_RIGHTS_ALL              0x1Fu
 
 enum dcom_kind { DCOM_LAUNCH, DCOM_ACCESS };

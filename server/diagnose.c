@@ -9,6 +9,7 @@
 #include "console.h"
 #include "diagnose_checks.h"
 #include "diagnose_com.h"
+#include "diagnose_dcom.h"
 #include "diagnose_report.h"
 #include "publish.h"
 #include "register.h"
@@ -60,6 +61,10 @@ void diag_error_text(DWORD err, char *out, size_t size)
 static void object_remedy(HRESULT hr, const struct diag_result *results, const struct diag_facts *f,
                           char *out, size_t size)
 {
+    if (results[DIAG_DCOM].status == DIAG_FAIL && FAILED(hr)) {
+        snprintf(out, size, "DCOM's permissions keep the script's account out (see \"DCOM permissions\")");
+        return;
+    }
     if (results[DIAG_SERVER_FILE].status == DIAG_FAIL) {
         snprintf(out, size, "LocalServer32 names no program that exists (see \"server file\")");
         return;
@@ -153,6 +158,7 @@ static void run_checks(struct diag_result *results, struct diag_facts *f, int fi
     memset(results, 0, sizeof(*results) * DIAG_CHECK_COUNT);
     diagnose_key_checks(results, f);
     diagnose_registration_checks(results, f);
+    diagnose_dcom_check(results, f);
     check_object_and_publish(results, f, fix);
 }
 
@@ -199,6 +205,10 @@ static size_t apply_fixes(const struct diag_result *r, const struct diag_facts *
                  diag_publish_would(f->plan), (long)err, meaning);
         attempted++;
     }
+    if (diagnose_dcom_fix(r, f, fixes[*count], FIX_TEXT_MAX))
+        (*count)++, attempted++;
+    else if (fixes[*count][0])
+        (*count)++;
     if (!attempted)
         snprintf(fixes[(*count)++], FIX_TEXT_MAX, "nothing to repair: the registration and the key "
                  "are as /regserver and Publish() leave them");
@@ -207,8 +217,8 @@ static size_t apply_fixes(const struct diag_result *r, const struct diag_facts *
 
 DWORD diagnose(int fix, int json)
 {
-    char fixes[2][FIX_TEXT_MAX];
-    const char *fix_list[2];
+    char fixes[4][FIX_TEXT_MAX];
+    const char *fix_list[4];
     struct diag_result *first, *second = NULL;
     struct diag_run run;
     struct diag_buf out = { 0 };

@@ -22,6 +22,7 @@ static const struct {
     [DIAG_SERVER_FILE]   = { "server file", "server-file", VERDICT_NOT_CREATED },
     [DIAG_WIN32_APP]     = { "valid Win32 application", "win32-application", VERDICT_NOT_CREATED },
     [DIAG_APPID]         = { "AppID", "appid", VERDICT_PUBLISHED },
+    [DIAG_DCOM]          = { "DCOM permissions", "dcom-permissions", VERDICT_NOT_CREATED },
     [DIAG_PROGID]        = { "ProgID", "progid", VERDICT_NOT_CREATED },
     [DIAG_TYPELIB]       = { "type library", "typelib", VERDICT_PUBLISHED },
     [DIAG_PROXYSTUB]     = { "proxy/stub", "proxy-stub", VERDICT_PUBLISHED },

@@ -44,6 +44,7 @@ enum diag_check {
     DIAG_SERVER_FILE,   /* that file exists */
     DIAG_WIN32_APP,     /* it is a PE image this Windows can start */
     DIAG_APPID,         /* the AppID: the DCOM Config entry */
+    DIAG_DCOM,          /* DCOM launch/access permissions let MOM's account in */
     DIAG_PROGID,        /* the ProgID resolves to the CLSID */
     DIAG_TYPELIB,       /* the type library registered, its file present */
     DIAG_PROXYSTUB,     /* the interface's marshaler registered, its file present */

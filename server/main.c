@@ -7,6 +7,7 @@
 #include "cmdline.h"
 #include "console.h"
 #include "diagnose.h"
+#include "diagnose_dcom.h"
 #include "lifetime.h"
 #include "publish.h"
 #include "register.h"
@@ -47,6 +48,7 @@ static DWORD run(const struct cmdline *cmd)
         console_write(0, msg);
         return err;
     case CMDLINE_DIAGNOSE:
+        diagnose_dcom_options(cmd->account, cmd->dcom);
         return diagnose(cmd->fix, cmd->json);
     case CMDLINE_ERROR:
     default:

@@ -106,7 +106,7 @@ diagnose --
 check "diagnose/$arch healthy: verdict 9986, exit code 0" verdict 9986
 check "diagnose/$arch healthy: no FAIL line" no_fail
 n=$(grep -cE '^(PASS|WARN|FAIL) ' "$log/diag.txt")
-WHY="$n check lines" check "diagnose/$arch healthy: 16 checks, one line each" test "$n" -eq 16
+WHY="$n check lines" check "diagnose/$arch healthy: 17 checks, one line each" test "$n" -eq 17
 check "diagnose/$arch healthy: Publish() called through COM, ErrID 0" line PASS 'Publish\(\)' 'returned ErrID 0'
 check "diagnose/$arch healthy: the object created through COM" line PASS 'object created' 'CLSCTX_LOCAL_SERVER'
 check "diagnose/$arch healthy: a PE image this Windows starts" line PASS 'valid Win32 application' 'yes'
@@ -126,13 +126,13 @@ doc = json.load(open(sys.argv[1]))
 event, n = int(sys.argv[2]), len(doc["checks"])
 assert doc["verdict"]["event"] == event, doc["verdict"]
 assert doc["verdict"]["exit_code"] == (0 if event == 9986 else event)
-assert n == 16, n
+assert n == 17, n
 assert all(c["status"] in ("PASS", "WARN", "FAIL") for c in doc["checks"])
 EOF
 }
 json_parses() { python3 -m json.tool "$log/diag.txt" >"$log/json.out" 2>&1 || { WHY=$(head -n 1 "$log/json.out"); return 1; }; }
 check "diagnose/$arch /format:json parses (python3 -m json.tool)" json_parses
-check "diagnose/$arch /format:json: 16 checks, verdict 9986, exit_code 0" json_ok 9986
+check "diagnose/$arch /format:json: 17 checks, verdict 9986, exit_code 0" json_ok 9986
 
 # --- credentials: set by empkpcred, decrypted by the same check, never shown ----------
 printf 'S3cret pass!\r\n' >"$log/pw.in"
@@ -258,6 +258,88 @@ check "diagnose/$arch AppID removed: verdict 9986 (AppID is not needed to create
 diagnose -- /fix
 check "diagnose/$arch AppID removed: /fix re-registers it" line PASS 'AppID' '"EMPKP": DCOM Config lists it'
 healthy
+
+# --- DCOM permissions (KB 274696), for the account MOM runs as ----------------------
+# Wine stores these descriptors but enforces none of them: the cases test
+# /diagnose's reading of them (server/dcom_perm.c), not Windows' refusal.
+APPKEY="SOFTWARE\\Classes\\AppID\\$APPID"
+OLE='SOFTWARE\Microsoft\Ole'
+regsd() { wrun 60 "$log/regsd.out" "$WINE" "$T\\regsd.exe" "$@"; }
+regsd_get() { regsd get "$1" "$2" && tr -d '\r' <"$log/regsd.out"; }
+no_appid_acls() {
+    ! regsd get "$APPKEY" LaunchPermission && ! regsd get "$APPKEY" AccessPermission ||
+        { WHY="found: $(tr -d '\r' <"$log/regsd.out")"; return 1; }
+}
+check "dcom/$arch /regserver writes no LaunchPermission/AccessPermission (machine defaults apply)" no_appid_acls
+check "dcom/$arch healthy: SYSTEM may launch and call EMPKP" line PASS 'DCOM permissions' 'SYSTEM .*may launch and call EMPKP'
+saved_default=$(regsd_get "$OLE" DefaultLaunchPermission || true)
+
+regsd set "$APPKEY" LaunchPermission 'O:BAG:BAD:(A;;CCDCSW;;;IU)'
+diagnose --
+check "dcom/$arch LaunchPermission granting only INTERACTIVE: FAIL names LaunchPermission" \
+    line FAIL 'DCOM permissions' 'SYSTEM .*may not launch EMPKP: launch: LaunchPermission leaves it out'
+check "dcom/$arch LaunchPermission without SYSTEM: remedy is KB 274696's dcomcnfg path" \
+    line FAIL 'DCOM permissions' 'KB 274696: in dcomcnfg .*DCOM Config > EMPKP > Properties > Security.*add SYSTEM with Local Launch and Local Activation'
+check "dcom/$arch LaunchPermission without SYSTEM: verdict 10001, exit code 10001" verdict 10001
+diagnose -- /fix
+check "dcom/$arch /fix without /dcom leaves the permission alone" line FAIL 'DCOM permissions' 'LaunchPermission leaves it out'
+wrun 120 "$log/rereg.out" "$WINE" "$EXE" /regserver
+v=$(regsd_get "$APPKEY" LaunchPermission)
+WHY="[$v]" check "dcom/$arch /regserver keeps the administrator's LaunchPermission" grep -q '(A;;CCDCSW;;;IU)' <<<"$v"
+diagnose -- /fix /dcom
+check "dcom/$arch /fix /dcom: says it added SYSTEM to LaunchPermission" fix_line 'added SYSTEM with Local Launch and Local Activation to EMPKP.s LaunchPermission.*done'
+check "dcom/$arch /fix /dcom: after it, DCOM permissions PASS, verdict 9986" verdict 9986
+v=$(regsd_get "$APPKEY" LaunchPermission)
+WHY="[$v]" check "dcom/$arch /fix /dcom kept INTERACTIVE and added SYSTEM after it" \
+    grep -qE '\(A;;CCDCSW;;;IU\)\(A;;CCDCSW;;;SY\)' <<<"$v"
+
+# Administrators only: LocalSystem's token holds Administrators (MSDN
+# "LocalSystem Account"), so SYSTEM may launch; an account outside it may not.
+regsd set "$APPKEY" LaunchPermission 'O:BAG:BAD:(A;;CCDCSW;;;BA)'
+diagnose --
+check "dcom/$arch LaunchPermission granting only Administrators: SYSTEM (an Administrators member) passes" \
+    line PASS 'DCOM permissions' 'SYSTEM .*may launch and call'
+diagnose -- /account:Guest
+check "dcom/$arch /account:Guest with LaunchPermission Administrators-only: FAIL for that account" \
+    line FAIL 'DCOM permissions' 'Guest .*may not launch EMPKP'
+check "dcom/$arch /account:Guest left out: remedy names the account" line FAIL 'DCOM permissions' 'add Guest with Local Launch'
+check "dcom/$arch /account:Guest left out: verdict 10001" verdict 10001
+diagnose -- /account:NoSuchUser-dcomperm
+check "dcom/$arch /account: naming an unknown account: WARN, not judged" line WARN 'DCOM permissions' 'is not known here'
+
+# A deny entry for SYSTEM before an allow for Everyone: /fix does not override it.
+regsd set "$APPKEY" LaunchPermission 'O:BAG:BAD:(D;;CCDCSW;;;SY)(A;;CCDCSW;;;WD)'
+diagnose -- /fix /dcom
+check "dcom/$arch a deny for SYSTEM: FAIL names the deny entry" line FAIL 'DCOM permissions' 'denies it \(a deny entry for SYSTEM\)'
+check "dcom/$arch a deny for SYSTEM: /fix /dcom leaves it (the administrator's to remove)" fix_line 'LaunchPermission not changed: a deny entry'
+regsd delete "$APPKEY" LaunchPermission
+
+regsd set "$APPKEY" AccessPermission 'O:BAG:BAD:(A;;CCDC;;;IU)'
+diagnose --
+check "dcom/$arch AccessPermission granting only INTERACTIVE: FAIL names AccessPermission" \
+    line FAIL 'DCOM permissions' 'SYSTEM .*may not call EMPKP: .*access: AccessPermission leaves it out'
+check "dcom/$arch AccessPermission without SYSTEM: remedy adds SYSTEM with Local Access" \
+    line FAIL 'DCOM permissions' 'Access Permissions > Customize > Edit: add SYSTEM with Local Access'
+check "dcom/$arch AccessPermission without SYSTEM: verdict 10001" verdict 10001
+regsd delete "$APPKEY" AccessPermission
+
+regsd set "$OLE" DefaultLaunchPermission 'O:BAG:BAD:(A;;CCDCSW;;;IU)'
+diagnose --
+check "dcom/$arch machine default without SYSTEM, no AppID value: FAIL names DefaultLaunchPermission" \
+    line FAIL 'DCOM permissions' 'launch: DefaultLaunchPermission leaves it out'
+check "dcom/$arch machine default without SYSTEM: verdict 10001" verdict 10001
+diagnose -- /fix /dcom
+check "dcom/$arch machine default: /fix /dcom writes EMPKP's own LaunchPermission from it" \
+    fix_line 'to EMPKP.s LaunchPermission \(from DefaultLaunchPermission'
+v=$(regsd_get "$OLE" DefaultLaunchPermission)
+WHY="[$v]" check "dcom/$arch machine default: /fix /dcom left DefaultLaunchPermission as it was" \
+    test "$v" = "O:BAG:BAD:(A;;CCDCSW;;;IU)"
+check "dcom/$arch machine default: after /fix /dcom, verdict 9986" verdict 9986
+regsd delete "$APPKEY" LaunchPermission
+if [[ -n $saved_default ]]; then regsd set "$OLE" DefaultLaunchPermission "$saved_default"
+else regsd delete "$OLE" DefaultLaunchPermission; fi
+diagnose --
+check "dcom/$arch rules restored: DCOM permissions PASS, verdict 9986" verdict 9986
 
 # --- Publish failing: ExMPLS not writable ------------------------------------------------
 wrun 60 "$log/reg.out" "${REG[@]}" delete "$EXMPLS" /v DATA0 /f /reg:64
