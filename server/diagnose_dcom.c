@@ -321,8 +321,9 @@ static void remedy_for(enum dcom_kind k, const struct dcom_eval *e, const struct
     else
         snprintf(out, size, "KB 274696: in dcomcnfg (Component Services > Computers > My Computer > "
                  "DCOM Config > %s > Properties > Security; Windows 2000: Applications tab), %s > "
-                 "Customize > Edit: add %s with %s; or /diagnose /fix /dcom%s%s adds it", f->id->appid_name,
-                 tab, a->name, rights, a->is_system ? "" : " /account:", a->is_system ? "" : a->name);
+                 "Customize > Edit: add %s with %s; or /diagnose /fix /dcom%s%s%s adds it", f->id->appid_name,
+                 tab, a->name, rights, a->is_system ? "" : " \"/account:", a->is_system ? "" : a->name,
+                 a->is_system ? "" : "\"");
 }
 
 void diagnose_dcom_check(struct diag_result *results, const struct diag_facts *f)

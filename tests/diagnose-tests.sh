@@ -299,11 +299,17 @@ regsd set "$APPKEY" LaunchPermission 'O:BAG:BAD:(A;;CCDCSW;;;BA)'
 diagnose --
 check "dcom/$arch LaunchPermission granting only Administrators: SYSTEM (an Administrators member) passes" \
     line PASS 'DCOM permissions' 'SYSTEM .*may launch and call'
-diagnose -- /account:Guest
-check "dcom/$arch /account:Guest with LaunchPermission Administrators-only: FAIL for that account" \
-    line FAIL 'DCOM permissions' 'Guest .*may not launch EMPKP'
-check "dcom/$arch /account:Guest left out: remedy names the account" line FAIL 'DCOM permissions' 'add Guest with Local Launch'
-check "dcom/$arch /account:Guest left out: verdict 10001" verdict 10001
+# NETWORK SERVICE: an account Wine's LookupAccountName knows, in no local group.
+diagnose -- '/account:NT AUTHORITY\NETWORK SERVICE'
+check "dcom/$arch /account:NETWORK SERVICE with LaunchPermission Administrators-only: FAIL for that account" \
+    line FAIL 'DCOM permissions' 'NETWORK SERVICE \(MOM.s action account\) may not launch EMPKP'
+check "dcom/$arch /account: left out: remedy names the account" line FAIL 'DCOM permissions' 'add NT AUTHORITY.NETWORK SERVICE with Local Launch'
+check "dcom/$arch /account: left out: verdict 10001" verdict 10001
+diagnose -- /fix /dcom '/account:NT AUTHORITY\NETWORK SERVICE'
+check "dcom/$arch /fix /dcom /account: adds that account, verdict 9986" verdict 9986
+v=$(regsd_get "$APPKEY" LaunchPermission)
+WHY="[$v]" check "dcom/$arch /fix /dcom /account: Administrators kept, NETWORK SERVICE (NS) added" \
+    grep -qE '\(A;;CCDCSW;;;BA\)\(A;;CCDCSW;;;NS\)' <<<"$v"
 diagnose -- /account:NoSuchUser-dcomperm
 check "dcom/$arch /account: naming an unknown account: WARN, not judged" line WARN 'DCOM permissions' 'is not known here'
 
