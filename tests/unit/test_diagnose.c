@@ -66,6 +66,10 @@ START_TEST(test_verdict_precedence)
     ck_assert_int_eq(diag_fail_verdict(DIAG_PROGID), VERDICT_NOT_CREATED);
     ck_assert_int_eq(diag_fail_verdict(DIAG_OBJECT), VERDICT_NOT_CREATED);
     ck_assert_int_eq(diag_fail_verdict(DIAG_PUBLISH), VERDICT_PUBLISH_FAILED);
+    /* KB 911143: a DCOM permissions issue keeps the object from being created. */
+    ck_assert_int_eq(diag_fail_verdict(DIAG_DCOM), VERDICT_NOT_CREATED);
+    ck_assert_str_eq(diag_check_id(DIAG_DCOM), "dcom-permissions");
+    ck_assert_str_eq(diag_check_name(DIAG_DCOM), "DCOM permissions");
 }
 END_TEST
 
