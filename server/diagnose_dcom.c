@@ -271,6 +271,27 @@ static int uncertain_grant(const struct account *a, const struct dcom_value *rul
     return 0;
 }
 
+/* "SYSTEM" or "DOMAIN\user (in Everyone, Authenticated Users, Users)": the
+ * account and the groups credited to it. */
+static void account_text(const struct account *a, char *out, size_t size)
+{
+    char one[300];
+    size_t i, used;
+
+    if (a->is_system) {
+        snprintf(out, size, "%s (LocalSystem, as MOM's agent runs the script)", a->name);
+        return;
+    }
+    snprintf(out, size, "%s (MOM's action account; credited groups: ", a->name);
+    for (i = 1; i < a->n; i++) {
+        sid_name(a->token[i], one, sizeof(one));
+        used = strlen(out);
+        snprintf(out + used, size - used, "%s%s", i > 1 ? ", " : "", one);
+    }
+    used = strlen(out);
+    snprintf(out + used, size - used, "%s)", a->local_groups_known ? "" : "; local groups unknown");
+}
+
 static const char *kind_word(enum dcom_kind k) { return k == DCOM_LAUNCH ? "launch" : "access"; }
 
 static void describe(enum dcom_kind k, const struct dcom_eval *e, char *out, size_t size)
@@ -331,7 +352,7 @@ void diagnose_dcom_check(struct diag_result *results, const struct diag_facts *f
     struct account *a = calloc(1, sizeof(*a));
     struct rules r;
     struct dcom_eval e[2];
-    char parts[2][400], remedy[DIAG_REMEDY_MAX] = "", maybe[300], dcom_note[120];
+    char parts[2][400], remedy[DIAG_REMEDY_MAX] = "", maybe[300], dcom_note[120], who[700];
     int k, failed = -1;
 
     if (!a) {
@@ -348,6 +369,7 @@ void diagnose_dcom_check(struct diag_result *results, const struct diag_facts *f
         return;
     }
     read_rules(f, &r);
+    account_text(a, who, sizeof(who));
     for (k = 0; k < 2; k++) {
         dcom_evaluate((enum dcom_kind)k, &r.appid[k], &r.def[k], &r.limit[k], a->token, a->n, &e[k]);
         describe((enum dcom_kind)k, &e[k], parts[k], sizeof(parts[k]));
@@ -359,20 +381,18 @@ void diagnose_dcom_check(struct diag_result *results, const struct diag_facts *f
              (r.enable_dcom[0] == 'N' || r.enable_dcom[0] == 'n') ? ", which does not block a local "
              "activation" : "");
     if (failed < 0) {
-        diag_set(results, DIAG_DCOM, DIAG_PASS, NULL, "%s (%s) may launch and call %s: %s; %s; %s",
-                 a->name, a->is_system ? "LocalSystem, as MOM's agent runs the script" : "MOM's action account",
-                 f->id->appid_name, parts[0], parts[1], dcom_note);
+        diag_set(results, DIAG_DCOM, DIAG_PASS, NULL, "%s may launch and call %s: %s; %s; %s",
+                 who, f->id->appid_name, parts[0], parts[1], dcom_note);
     } else if (e[failed].verdict == DCOM_DENIED && !e[failed].denied_by_ace &&
                uncertain_grant(a, e[failed].source == DCOM_FROM_APPID ? &r.appid[failed] : &r.def[failed],
                                (enum dcom_kind)failed, maybe, sizeof(maybe))) {
         remedy_for((enum dcom_kind)failed, &e[failed], a, f, remedy, sizeof(remedy));
         diag_set(results, DIAG_DCOM, DIAG_WARN, remedy, "%s: %s; %s; only %s would let it in, which "
                  "/diagnose cannot see whether the account holds (a logon type or a domain group); %s",
-                 a->name, parts[0], parts[1], maybe, dcom_note);
+                 who, parts[0], parts[1], maybe, dcom_note);
     } else {
         remedy_for((enum dcom_kind)failed, &e[failed], a, f, remedy, sizeof(remedy));
-        diag_set(results, DIAG_DCOM, DIAG_FAIL, remedy, "%s (%s) may not %s %s: %s; %s; %s", a->name,
-                 a->is_system ? "LocalSystem, as MOM's agent runs the script" : "MOM's action account",
+        diag_set(results, DIAG_DCOM, DIAG_FAIL, remedy, "%s may not %s %s: %s; %s; %s", who,
                  failed == DCOM_LAUNCH ? "launch" : "call", f->id->appid_name, parts[0], parts[1], dcom_note);
     }
     free_rules(&r);

@@ -299,17 +299,30 @@ regsd set "$APPKEY" LaunchPermission 'O:BAG:BAD:(A;;CCDCSW;;;BA)'
 diagnose --
 check "dcom/$arch LaunchPermission granting only Administrators: SYSTEM (an Administrators member) passes" \
     line PASS 'DCOM permissions' 'SYSTEM .*may launch and call'
-# NETWORK SERVICE: an account Wine's LookupAccountName knows, in no local group.
-diagnose -- '/account:NT AUTHORITY\NETWORK SERVICE'
-check "dcom/$arch /account:NETWORK SERVICE with LaunchPermission Administrators-only: FAIL for that account" \
-    line FAIL 'DCOM permissions' 'NETWORK SERVICE \(MOM.s action account\) may not launch EMPKP'
+# /account: NETWORK SERVICE, an account Wine's LookupAccountName knows.  Wine's
+# NetUserGetLocalGroups puts every account in Administrators (measured), so
+# the rule here grants SYSTEM alone; Administrators-only for an action
+# account is a unit test (test_dcom_perm.c).
+regsd set "$APPKEY" LaunchPermission 'O:BAG:BAD:(A;;CCDCSW;;;SY)'
+NS='/account:NT AUTHORITY\NETWORK SERVICE'
+diagnose --
+check "dcom/$arch LaunchPermission granting SYSTEM alone: SYSTEM passes" line PASS 'DCOM permissions' 'SYSTEM .*may launch and call'
+diagnose -- "$NS"
+check "dcom/$arch /account:NETWORK SERVICE left out by LaunchPermission: FAIL for that account" \
+    line FAIL 'DCOM permissions' 'NETWORK SERVICE \(MOM.s action account; credited groups: Everyone, Authenticated Users.*\) may not launch EMPKP'
 check "dcom/$arch /account: left out: remedy names the account" line FAIL 'DCOM permissions' 'add NT AUTHORITY.NETWORK SERVICE with Local Launch'
 check "dcom/$arch /account: left out: verdict 10001" verdict 10001
-diagnose -- /fix /dcom '/account:NT AUTHORITY\NETWORK SERVICE'
+diagnose -- /fix /dcom "$NS"
 check "dcom/$arch /fix /dcom /account: adds that account, verdict 9986" verdict 9986
 v=$(regsd_get "$APPKEY" LaunchPermission)
-WHY="[$v]" check "dcom/$arch /fix /dcom /account: Administrators kept, NETWORK SERVICE (NS) added" \
-    grep -qE '\(A;;CCDCSW;;;BA\)\(A;;CCDCSW;;;NS\)' <<<"$v"
+WHY="[$v]" check "dcom/$arch /fix /dcom /account: SYSTEM kept, NETWORK SERVICE (NS) added after it" \
+    grep -qE '\(A;;CCDCSW;;;SY\)\(A;;CCDCSW;;;NS\)' <<<"$v"
+# Granted only through INTERACTIVE: depends on how MOM logs the account on.
+regsd set "$APPKEY" LaunchPermission 'O:BAG:BAD:(A;;CCDCSW;;;SY)(A;;CCDCSW;;;IU)'
+diagnose -- "$NS"
+check "dcom/$arch /account: let in only through INTERACTIVE: WARN, not FAIL" \
+    line WARN 'DCOM permissions' 'only INTERACTIVE would let it in'
+check "dcom/$arch /account: only through INTERACTIVE: verdict 9986" verdict 9986
 diagnose -- /account:NoSuchUser-dcomperm
 check "dcom/$arch /account: naming an unknown account: WARN, not judged" line WARN 'DCOM permissions' 'is not known here'
 
