@@ -107,7 +107,7 @@ SERVER_NAMES := main cmdline console lifetime rpcpin factory publisher typelib p
                 publish_cache publish_plan exmpls keystore eventlog register \
                 identity self localserver pe_check diagnose diagnose_logic \
                 diagnose_report diagnose_com diagnose_key diagnose_reg sdcheck publish_lock \
-                dcom_perm diagnose_dcom
+                dcom_perm diagnose_dcom stopservers
 OTHER_OBJS   := $(addprefix $(OBJ)/,keyblob.o empkp_i.o empkp_res.o messages_res.o)
 SERVER_OBJS  := $(SERVER_NAMES:%=$(OBJ)/%.o) $(OTHER_OBJS)
 SERVER_HDRS  := $(GEN)/empkp.h $(GEN)/messages.h $(wildcard server/*.h crypto/*.h)

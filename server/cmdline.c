@@ -17,6 +17,7 @@ static const struct {
     { "automation",  CMDLINE_EMBEDDING },
     { "publish",     CMDLINE_PUBLISH },
     { "diagnose",    CMDLINE_DIAGNOSE },
+    { "stopservers", CMDLINE_STOPSERVERS },
     { "?",           CMDLINE_USAGE },
     { "h",           CMDLINE_USAGE },
     { "help",        CMDLINE_USAGE },
@@ -198,6 +199,10 @@ const char *cmdline_usage(void)
         "                       10001).  Changes nothing unless /fix (re-register, Publish).\n"
         "                       DCOM permissions are judged for SYSTEM, or the account named;\n"
         "                       /fix /dcom adds that account where they leave it out.\n"
+        "  empkp /stopservers   before replacing the files (install, upgrade): waits up to\n"
+        "                       30 s for every running empkp.exe or ExchKP.exe to end, then\n"
+        "                       ends those left; exit code 0 once none runs.  A server ends\n"
+        "                       by itself once /unregserver removed its registration.\n"
         "  empkp /?             show this text\n"
         "\n"
         "COM starts empkp with -Embedding when a script calls\n"

@@ -15,6 +15,7 @@ enum cmdline_action {
     CMDLINE_EMBEDDING,    /* -Embedding or /Automation: started by COM, serve */
     CMDLINE_PUBLISH,      /* /publish: Publish once, print ErrID, exit with it */
     CMDLINE_DIAGNOSE,     /* /diagnose [/fix [/dcom]] [/format:json|text] [/account:NAME] */
+    CMDLINE_STOPSERVERS,  /* /stopservers: wait, bounded, for running servers to end */
     CMDLINE_ERROR         /* anything else: message, exit CMDLINE_EXIT_BADARGS */
 };
 

@@ -33,23 +33,41 @@ static int ascii_tolower(int c)
     return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
 }
 
-enum identity_kind identity_from_path(const char *path)
+/* The file name: after the last separator, or after "C:" in "C:ExchKP.exe". */
+static const char *file_name(const char *path)
 {
-    static const char exchkp[] = "exchkp.exe";
-    const char *name, *p;
-    size_t i;
+    const char *name = path, *p;
 
-    if (!path)
-        return IDENTITY_EMPKP;
-    /* The file name: after the last separator, or after "C:" in "C:ExchKP.exe". */
-    name = path;
     for (p = path; *p; p++)
         if (*p == '\\' || *p == '/' || (*p == ':' && p == path + 1))
             name = p + 1;
-    for (i = 0; i < sizeof(exchkp) - 1; i++)
-        if (!name[i] || ascii_tolower((unsigned char)name[i]) != exchkp[i])
-            return IDENTITY_EMPKP;
-    return name[i] ? IDENTITY_EMPKP : IDENTITY_EXCHKP;
+    return name;
+}
+
+/* name equals lower (all lower case ASCII) in any case. */
+static int name_is(const char *name, const char *lower)
+{
+    for (; *lower; name++, lower++)
+        if (!*name || ascii_tolower((unsigned char)*name) != *lower)
+            return 0;
+    return !*name;
+}
+
+enum identity_kind identity_from_path(const char *path)
+{
+    if (!path)
+        return IDENTITY_EMPKP;
+    return name_is(file_name(path), "exchkp.exe") ? IDENTITY_EXCHKP : IDENTITY_EMPKP;
+}
+
+int identity_is_server_exe(const char *path)
+{
+    const char *name;
+
+    if (!path)
+        return 0;
+    name = file_name(path);
+    return name_is(name, "empkp.exe") || name_is(name, "exchkp.exe");
 }
 
 const struct identity_names *identity_names(enum identity_kind kind)

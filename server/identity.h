@@ -39,6 +39,11 @@ struct identity_names {
  * name is "ExchKP.exe" in any case, else IDENTITY_EMPKP (NULL included). */
 enum identity_kind identity_from_path(const char *path);
 
+/* 1 when the path's file name is one of the KB's (empkp.exe, ExchKP.exe)
+ * in any case, else 0 (NULL included): the processes "empkp /stopservers"
+ * waits for. */
+int identity_is_server_exe(const char *path);
+
 /* Never NULL; an out-of-range kind gives the EMPKP names. */
 const struct identity_names *identity_names(enum identity_kind kind);
 

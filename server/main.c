@@ -11,6 +11,7 @@
 #include "lifetime.h"
 #include "publish.h"
 #include "register.h"
+#include "stopservers.h"
 
 static void report(const char *what, DWORD err)
 {
@@ -50,6 +51,8 @@ static DWORD run(const struct cmdline *cmd)
     case CMDLINE_DIAGNOSE:
         diagnose_dcom_options(cmd->account, cmd->dcom);
         return diagnose(cmd->fix, cmd->json);
+    case CMDLINE_STOPSERVERS:
+        return stop_servers();
     case CMDLINE_ERROR:
     default:
         snprintf(msg, sizeof(msg), "empkp: %s\n", cmd->message);

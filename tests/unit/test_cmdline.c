@@ -26,6 +26,7 @@ START_TEST(test_switches_any_case_and_prefix)
         { "/publish", CMDLINE_PUBLISH },       { "-PUBLISH", CMDLINE_PUBLISH },
         { "/?", CMDLINE_USAGE }, { "-?", CMDLINE_USAGE }, { "/h", CMDLINE_USAGE },
         { "/HELP", CMDLINE_USAGE },
+        { "/stopservers", CMDLINE_STOPSERVERS }, { "-StopServers", CMDLINE_STOPSERVERS },
     };
     size_t i;
 
@@ -101,6 +102,7 @@ START_TEST(test_usage_names_every_switch)
     ck_assert_ptr_nonnull(strstr(usage, "/unregserver"));
     ck_assert_ptr_nonnull(strstr(usage, "-Embedding"));
     ck_assert_ptr_nonnull(strstr(usage, "/publish"));
+    ck_assert_ptr_nonnull(strstr(usage, "/stopservers"));
     ck_assert_ptr_nonnull(strstr(usage, "87"));
 }
 END_TEST

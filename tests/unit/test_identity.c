@@ -37,6 +37,26 @@ START_TEST(test_every_other_name_is_empkp)
 }
 END_TEST
 
+START_TEST(test_server_exe_names)
+{
+    static const char *const yes[] = {
+        "empkp.exe", "EMPKP.EXE", "ExchKP.exe", "exchkp.EXE",
+        "C:\\Program Files\\Exchsrvr\\bin\\empkp.exe", "C:ExchKP.exe", "/x/empkp.exe",
+    };
+    static const char *const no[] = {
+        "", "empkp", "empkp.ex", "empkp.exe2", "xempkp.exe", "empkpcred.exe",
+        "msi1234.tmp", "C:\\empkp.exe\\other.exe", "exchkp.exe.tmp",
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+        ck_assert_msg(identity_is_server_exe(yes[i]), "%s", yes[i]);
+    for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+        ck_assert_msg(!identity_is_server_exe(no[i]), "%s", no[i]);
+    ck_assert(!identity_is_server_exe(NULL));
+}
+END_TEST
+
 START_TEST(test_names_are_the_kbs)
 {
     const struct identity_names *e = identity_names(IDENTITY_EMPKP);
@@ -118,6 +138,7 @@ Suite *identity_suite(void)
 
     tcase_add_test(tc, test_exchkp_by_file_name_any_case);
     tcase_add_test(tc, test_every_other_name_is_empkp);
+    tcase_add_test(tc, test_server_exe_names);
     tcase_add_test(tc, test_names_are_the_kbs);
     tcase_add_test(tc, test_localserver_forms);
     tcase_add_test(tc, test_localserver_nothing_or_too_long);
