@@ -49,6 +49,33 @@ static BOOL should_stop(DWORD started)
     return GetTickCount() - started >= SERVER_STARTUP_TIMEOUT_MS;
 }
 
+/* Whether our class is still registered: HKLM\SOFTWARE\Classes\CLSID\{clsid}
+ * \LocalServer32 exists.  /unregserver removes it, and so does every
+ * uninstall and upgrade (install.cmd, the MSI) before it replaces the files:
+ * a server that sees it gone stops taking activations and ends once its
+ * clients are done, instead of holding the files it is replaced by.  Only
+ * SYSTEM and Administrators can write that key, so nobody else can stop the
+ * server this way.  Anything but "not found" counts as registered. */
+static BOOL still_registered(void)
+{
+    WCHAR path[96] = L"SOFTWARE\\Classes\\CLSID\\";
+    size_t len = wcslen(path);
+    HKEY key;
+    LONG err;
+
+    if (StringFromGUID2(identity_clsid(self_identity()), path + len,
+                        (int)(ARRAYSIZE(path) - len)) == 0)
+        return TRUE;
+    len = wcslen(path);
+    if (len + ARRAYSIZE(L"\\LocalServer32") > ARRAYSIZE(path))
+        return TRUE;
+    lstrcpyW(path + len, L"\\LocalServer32");
+    err = RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_QUERY_VALUE, &key);
+    if (err == ERROR_SUCCESS)
+        RegCloseKey(key);
+    return err != ERROR_FILE_NOT_FOUND;
+}
+
 /* The shutdown watchdog: once armed, it ends the process unless disarmed
  * within SERVER_SHUTDOWN_GRACE_MS.  Revoking the class object and
  * CoUninitialize have both been seen to hang in Wine's RPC code (see
@@ -102,6 +129,7 @@ static void pump_messages_briefly(void)
 DWORD server_run(void)
 {
     DWORD cookie = 0, started = GetTickCount();
+    BOOL unregistered = FALSE;
     HRESULT hr;
 
     lock_released = CreateEventW(NULL, FALSE, FALSE, NULL);
@@ -128,7 +156,13 @@ DWORD server_run(void)
 
     for (;;) {
         WaitForSingleObject(lock_released, 1000);
-        if (!should_stop(started))
+        if (!unregistered)
+            unregistered = !still_registered();
+        /* Unregistered: revoke at once, and end as soon as no lock is held
+         * (no linger: nobody can activate us any more), calls in flight
+         * (a Publish) finishing first. */
+        if (!should_stop(started) &&
+            !(unregistered && (cookie || InterlockedCompareExchange(&locks, 0, 0) == 0)))
             continue;
         /* Stop taking new activations first; a client that got the class
          * object just before may still create an object, which we then
