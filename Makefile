@@ -278,6 +278,13 @@ CRLF       = sed 's/\r*$$/\r/'
 DIST_DOCS := packaging/install.cmd packaging/uninstall.cmd README.md LICENSE \
              packaging/THIRD-PARTY.txt packaging/empkp.wxs
 
+# The custom actions that run "empkp.exe /stopservers" from the MSI's
+# Binary table before files are removed or replaced (see the comment in
+# packaging/empkp.wxs, which sequences them): type 2, an EXE in the Binary
+# table, immediate; 3074 = 2 + deferred (1024) + not impersonated (2048).
+# wixl cannot write this type, so msibuild adds the rows.
+MSI_STOP_ACTIONS := 'StopServersUpgrade',:2,:'empkpstop',:'/stopservers' \
+                    'StopServers',:3074,:'empkpstop',:'/stopservers'
 .PHONY: arch-dist
 # empkpcred.exe goes with them: the administrator's tool for DATA1..3.
 arch-dist: $(SHIPPED) $(OUT)/empkpcred.exe $(DIST_DOCS)
@@ -296,6 +303,8 @@ arch-dist: $(SHIPPED) $(OUT)/empkpcred.exe $(DIST_DOCS)
 	cd $(DIST) && zip -qrX $(DIST_NAME).zip $(DIST_NAME)
 	cd $(STAGE) && wixl -a $(MSI_ARCH) -D Arch=$(MSI_ARCH) -D Version=$(VERSION) \
 	    -D Company="$(COMPANY)" -o ../$(DIST_NAME).msi $(CURDIR)/packaging/empkp.wxs
+	msibuild $(STAGE).msi $(foreach r,$(MSI_STOP_ACTIONS),-q "INSERT INTO \`CustomAction\` \
+	    (\`Action\`, \`Type\`, \`Source\`, \`Target\`) VALUES ($(subst :, ,$(r)))")
 	$(call SIGN,$(STAGE).msi)
 
 # --- Benchmark program: make bench (issue 7) ----------------------------------

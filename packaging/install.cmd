@@ -23,6 +23,17 @@ if not exist "%SRC%empkpps.dll" goto missing
 echo Installing empkp into "%DEST%"
 if not exist "%DEST%\" mkdir "%DEST%"
 if not exist "%DEST%\" goto nodir
+
+rem Over an earlier install: a running server (it lingers after its last
+rem client, longer during a Publish) holds the files.  The new empkp.exe
+rem waits up to 30 s for every server to end and ends those still busy
+rem (README, "Distribution"), so the copies below find the files free.
+if not exist "%DEST%\empkp.exe" goto copy
+"%SRC%empkp.exe" /stopservers
+set RC=%errorlevel%
+if not "%RC%"=="0" goto nostop
+
+:copy
 copy /y "%SRC%empkp.exe" "%DEST%\empkp.exe" >nul
 if errorlevel 1 goto nocopy
 copy /y "%SRC%empkpps.dll" "%DEST%\empkpps.dll" >nul
@@ -51,6 +62,9 @@ echo install.cmd: empkp.exe and empkpps.dll must be in the folder of this script
 exit /b 1
 :nodir
 echo install.cmd: could not create "%DEST%". Run this as an administrator. Nothing was changed.
+exit /b 1
+:nostop
+echo install.cmd: "empkp /stopservers" failed with exit code %RC%: an empkp server is still running (5: access denied, run this as an administrator). Nothing was changed.
 exit /b 1
 :nocopy
 echo install.cmd: could not copy the files into "%DEST%". Run this as an administrator; if empkp.exe is running, wait a minute for it to exit and try again.

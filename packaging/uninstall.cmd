@@ -26,6 +26,11 @@ set RC=%errorlevel%
 if not "%RC%"=="0" goto noreg
 
 :files
+rem Unregistered, a server of this version ends within a second of its last
+rem call; /stopservers waits for that (up to 30 s, then ends it), so that
+rem the files can go.  An older empkp.exe does not know the switch: the
+rem check below then reports a file still in use.
+if exist "%DEST%\empkp.exe" "%DEST%\empkp.exe" /stopservers >nul 2>&1
 if exist "%DEST%\empkp.exe" del /f "%DEST%\empkp.exe"
 if exist "%DEST%\empkpps.dll" del /f "%DEST%\empkpps.dll"
 if exist "%DEST%\empkpcred.exe" del /f "%DEST%\empkpcred.exe"
