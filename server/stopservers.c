@@ -40,6 +40,24 @@ static int find_servers(DWORD *pids, int max)
     return n;
 }
 
+/* Administrators hold SeDebugPrivilege but not enabled: without it,
+ * OpenProcess(PROCESS_TERMINATE) on a server running as another account
+ * (MOM's action account) is refused.  LocalSystem has it enabled.  Best
+ * effort: without it, end_server reports the access denied. */
+static void enable_debug_privilege(void)
+{
+    TOKEN_PRIVILEGES tp;
+    HANDLE token;
+
+    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES, &token))
+        return;
+    tp.PrivilegeCount = 1;
+    tp.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
+    if (LookupPrivilegeValueW(NULL, L"SeDebugPrivilege", &tp.Privileges[0].Luid))
+        AdjustTokenPrivileges(token, FALSE, &tp, sizeof(tp), NULL, NULL);
+    CloseHandle(token);
+}
+
 /* Ends one server and waits for it to be gone; ERROR_SUCCESS when it is
  * (or was already). */
 static DWORD end_server(DWORD pid)
@@ -91,6 +109,7 @@ DWORD stop_servers(void)
     }
     /* Still busy at the bound: end them.  A few rounds, for a server COM
      * started meanwhile for a client (the class may still be registered). */
+    enable_debug_privilege();
     for (round = 0; round < 3 && n > 0; round++) {
         for (i = 0; i < n; i++) {
             DWORD e = end_server(pids[i]);

@@ -10,7 +10,8 @@
  * lifetime.c) or after its linger; one of an older version that is still
  * busy at the bound is ended mid-call, which Publish survives (the next
  * Publish repairs what it left, see publish.c).  Needs SYSTEM or an
- * administrator (PROCESS_TERMINATE on another account's server).
+ * administrator: ending another account's server takes SeDebugPrivilege,
+ * which it enables for that.
  *
  * Returns ERROR_SUCCESS once no such process runs, else a Win32 error
  * (ERROR_TIMEOUT when one could not be ended), after a message. */
