@@ -13,7 +13,10 @@
 #     - msiexec /i /qn, the KB's check (ErrID=0), msiexec /x /qn: no file and
 #       none of our registry keys left, ExMPLS's DATA0 and the key store's
 #       key kept as they were;
-#     - the zip's install.cmd and uninstall.cmd under cmd.exe, the same way.
+#     - the zip's install.cmd and uninstall.cmd under cmd.exe, the same way;
+#     - upgrades from the package as 1.0.0 shipped it to the next version,
+#       with a server lingering and with Publish calls in flight, then
+#       uninstall and reinstall; install.cmd over an earlier install.
 # Results go to $RESULTS (see lib.sh).
 set -uo pipefail
 arch=$1
@@ -81,6 +84,18 @@ check "dist/$arch/msi unregisters proxy/stub, then server, then removes files" \
     order_ok InstallInitialize UnregProxy UnregServer RemoveFiles
 check "dist/$arch/msi removes an older version before installing" \
     order_ok InstallValidate RemoveExistingProducts InstallInitialize
+# No running server may hold the files: /stopservers before the older
+# version's removal, and after unregistering, before files go or come.
+check "dist/$arch/msi waits for running servers before removing an older version" \
+    order_ok InstallValidate StopServersUpgrade RemoveExistingProducts
+check "dist/$arch/msi waits for running servers after unregistering, before RemoveFiles" \
+    order_ok UnregServer StopServers RemoveFiles InstallFiles
+v=$(msi_table CustomAction | awk -F'\t' '$1 ~ /^StopServers/ { print $1 "=" $2 ":" $3 ":" $4 }' | sort | tr '\n' ' ')
+WHY="rows: $v" check "dist/$arch/msi runs its own empkp.exe /stopservers (type 2 immediate, 3074 deferred as LocalSystem)" \
+    test "$v" = "StopServers=3074:empkpstop:/stopservers StopServersUpgrade=2:empkpstop:/stopservers "
+msiinfo extract "$msi" Binary.empkpstop >"$log/empkpstop.exe" 2>/dev/null
+WHY="the Binary stream differs from build/$arch/empkp.exe" check "dist/$arch/msi's Binary empkpstop is the tested empkp.exe" \
+    cmp -s "$log/empkpstop.exe" "$out/empkp.exe"
 
 # --- Authenticode, with a throwaway certificate -------------------------------
 sdir=$log/sign
@@ -225,4 +240,175 @@ if [[ -d $unz/$name ]]; then
     WHY="exit $rc: $(tr -d '\r' <"$log/install-alone.out")" \
         check "dist/$arch/install.cmd without the binaries: exit 1, a message, nothing installed" \
         bash -c "[[ $rc -eq 1 ]] && grep -q 'must be in the folder' '$log/install-alone.out' && [[ ! -e '$bindir/empkp.exe' ]]"
+fi
+
+# --- upgrades, whatever the server is doing -------------------------------------
+# The package in the field is the one built from tests/dist/empkp-1.0.0.wxs
+# (packaging/empkp.wxs as 1.0.0 shipped it: no /stopservers actions), with
+# this tree's binaries at $EMPKP_VERSION; the new package is "make dist" at
+# the next patch version, built in build/upgrade-$arch/ (a copy of
+# build/$arch, so only the version resource is rebuilt and relinked).
+# The field package's server is this tree's too: it differs from 1.0.0's
+# only in ending once unregistered, which the new package does not rely on
+# (it waits for the servers either way).  Each upgrade runs while a server
+# is up: once right after the KB's script (the server lingering), once
+# with a client calling Publish in a loop into the upgrade.
+# Then: exit 0, one product of the new version, the new file version in
+# place, no reboot pending, DATA0 and the stored key as before, the
+# credentials still verify, the KB's script gets 0.  Then uninstall and
+# reinstall keep the key.
+IFS=. read -r vmaj vmin vpatch <<<"$EMPKP_VERSION"
+new_version=$vmaj.$vmin.$((vpatch + 1))
+upg=$log/upgrade; mkdir -p "$upg"
+old_msi=$upg/empkp-$EMPKP_VERSION-$arch-field.msi
+ubuild=build/upgrade-$arch
+new_msi=$top/$ubuild/dist/empkp-$new_version-$arch.msi
+msi_arch=x86; [[ $arch == x86_64 ]] && msi_arch=x64
+(cd "$dist/$name" && wixl -a "$msi_arch" -D Arch="$msi_arch" -D Version="$EMPKP_VERSION" \
+    -D Company="$EMPKP_COMPANY" -o "$old_msi" "$top/tests/dist/empkp-1.0.0.wxs") >"$upg/wixl-old.log" 2>&1
+WHY="$(tail -n 3 "$upg/wixl-old.log")" check "dist/$arch/upgrade: the $EMPKP_VERSION package as shipped builds" test -s "$old_msi"
+rm -rf "${top:?}/$ubuild"; mkdir -p "$top/$ubuild"
+cp -a "$out" "$top/$ubuild/" && cp -p "$top/build/deps.mk" "$top/$ubuild/"
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL timeout 600 make -C "$top" --no-print-directory \
+    BUILD="$ubuild" ARCH="$arch" VERSION="$new_version" arch-dist >"$upg/make-new.log" 2>&1; rc=$?
+WHY="exit $rc: $(tail -n 3 "$upg/make-new.log")" check "dist/$arch/upgrade: make dist VERSION=$new_version builds" \
+    test "$rc" -eq 0 -a -s "$new_msi"
+cp "$old_msi" "$new_msi" "$top/build/$arch/empkpcred.exe" "$cdrive/empkp-tests/"
+cp "$out/tests/stress.exe" "$cdrive/empkp-tests/"
+printf 'S3cret pass!\r\n' >"$upg/pw.in"
+
+msi() { # msi OUT ARGS...: msiexec with a verbose log beside OUT
+    local o=$1; shift
+    wrun 300 "$upg/$o.out" "$WINE" msiexec "$@" /qn /l*v "C:\\empkp-tests\\$o.log"; local rc=$?
+    cp "$cdrive/empkp-tests/$o.log" "$upg/" 2>/dev/null
+    return "$rc"
+}
+# Our products in the Uninstall key, one "version" line each.
+our_products() {
+    wrun 60 "$upg/products.out" "${REG[@]}" query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall' /s
+    tr -d '\r' <"$upg/products.out" | awk '/^HKEY/ { key = $0; ours = 0 }
+        /DisplayName .*EMPKP public key publisher/ { ours = 1 }
+        /DisplayVersion/ { ver[key] = $NF }
+        ours && !(key in seen) { seen[key] = 1; keys[++n] = key }
+        END { for (i = 1; i <= n; i++) print ver[keys[i]] }'
+}
+one_product() { # one_product VERSION
+    local p; p=$(our_products | tr '\n' ' ')
+    [[ $p == "$1 " ]] || { WHY="products: [${p}]"; return 1; }
+}
+file_version() { # the installed empkp.exe's fixed file version
+    wrun 60 "$upg/verinfo.out" "$WINE" 'C:\empkp-tests\verinfo.exe' "$winbin\\empkp.exe"
+    tr -d '\r' <"$upg/verinfo.out" | sed -n 's/^fixed\.file=//p' | head -n 1
+}
+no_reboot_pending() {
+    if wrun 60 "$upg/pfro.out" "${REG[@]}" query 'HKLM\System\CurrentControlSet\Control\Session Manager' \
+            /v PendingFileRenameOperations; then
+        WHY="pending: $(tr -d '\r' <"$upg/pfro.out" | grep -a REG_ | cut -c1-200)"; return 1
+    fi
+}
+cred_verify() {
+    timeout 60 "$WINE" 'C:\empkp-tests\empkpcred.exe' verify >"$upg/verify.out" 2>&1 </dev/null
+}
+kb_echo() {
+    wrun 180 "$upg/$1.out" "$WINE" cscript.exe //nologo 'C:\empkp-tests\publish-echo.vbs'
+    grep -qE $'^ErrID=0\r?$' "$upg/$1.out" || { WHY="printed: $(tr -d '\r' <"$upg/$1.out")"; return 1; }
+}
+
+# upgraded WHAT RC: the checks after an upgrade.
+upgraded() {
+    local what=$1 rc=$2 v
+    WHY="exit $rc (3010 shows as 194; log $upg/$what.log)" check "dist/$arch/upgrade $what: msiexec exits 0" test "$rc" -eq 0
+    check "dist/$arch/upgrade $what: exactly one product, $new_version" one_product "$new_version"
+    v=$(file_version)
+    WHY="file version [$v]" check "dist/$arch/upgrade $what: empkp.exe is the new file version" test "$v" = "$new_version.0"
+    check "dist/$arch/upgrade $what: no file replacement left for a reboot" no_reboot_pending
+    check "dist/$arch/upgrade $what: no stray files in $winbin" \
+        bash -c "[[ -z \$(find '$bindir' -maxdepth 1 -iname '*.tmp') ]]"
+    v=$(data0)
+    WHY="DATA0 before [${upg_data0:0:16}...] after [${v:0:16}...]" \
+        check "dist/$arch/upgrade $what: DATA0 byte-identical" test -n "$v" -a "$v" = "$upg_data0"
+    v=$(store_key)
+    WHY="stored key changed" check "dist/$arch/upgrade $what: the key store's key kept" test "$v" = "$upg_key"
+    cred_verify; rc=$?
+    WHY="exit $rc: $(tr -d '\r' <"$upg/verify.out")" check "dist/$arch/upgrade $what: the stored credentials verify" \
+        rc_and_grep "$rc" 0 "$upg/verify.out" 'decrypt'
+    check "dist/$arch/upgrade $what: the KB's calls then print ErrID=0" kb_echo "$what-kb"
+    v=$(reg_value "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32" "")
+    WHY="LocalServer32 is [$v]" check "dist/$arch/upgrade $what: the server is registered" test "$v" = "\"$winbin\\empkp.exe\""
+    wait_server_gone
+}
+
+# Install what is in the field, publish, store credentials.
+msi field-install /i "C:\\empkp-tests\\${old_msi##*/}"; rc=$?
+WHY="exit $rc" check "dist/$arch/upgrade: the $EMPKP_VERSION package installs" test "$rc" -eq 0
+kb_echo field-kb; rc=$?
+WHY="$(tr -d '\r' <"$upg/field-kb.out")" check "dist/$arch/upgrade: $EMPKP_VERSION publishes" test "$rc" -eq 0
+timeout 60 "$WINE" 'C:\empkp-tests\empkpcred.exe' set /domain:CONTOSO /user:mom-svc \
+    >"$upg/set.out" 2>&1 <"$upg/pw.in"; rc=$?
+WHY="exit $rc: $(tr -d '\r' <"$upg/set.out")" check "dist/$arch/upgrade: credentials stored" test "$rc" -eq 0
+upg_data0=$(data0) upg_key=$(store_key)
+
+# 1. A server lingering after the KB's script.
+kb_echo linger-kb
+WHY="no empkp.exe running" check "dist/$arch/upgrade lingering: a server is running when the upgrade starts" empkp_running
+t0=$(date +%s.%N)
+msi upgrade-linger /i "C:\\empkp-tests\\${new_msi##*/}"; rc=$?
+echo "  upgrade with a lingering server: $(echo "$(date +%s.%N) - $t0" | bc) s"
+upgraded upgrade-linger "$rc"
+
+# Uninstall, then the field version again: the key stays.
+msi remove-new /x "C:\\empkp-tests\\${new_msi##*/}"; rc=$?
+WHY="exit $rc" check "dist/$arch/upgrade: msiexec /x of $new_version exits 0" test "$rc" -eq 0
+WHY="products: $(our_products | tr '\n' ' ')" check "dist/$arch/upgrade: no product left" test -z "$(our_products)"
+msi field-again /i "C:\\empkp-tests\\${old_msi##*/}"; rc=$?
+WHY="exit $rc" check "dist/$arch/upgrade: $EMPKP_VERSION installs again" test "$rc" -eq 0
+
+# 2. A Publish in flight: a client calls Publish in a loop (a few seconds)
+# from before the upgrade starts until after the old files went.
+rm -f "$cdrive/empkp-tests/stress.out"
+wrun 120 "$upg/stress.out" "$WINE" 'C:\empkp-tests\stress.exe' calls 500 &
+spid=$!
+for _ in $(seq 40); do empkp_running && break; sleep 0.25; done
+sleep 1
+WHY="no empkp.exe running" check "dist/$arch/upgrade in flight: a server is busy when the upgrade starts" empkp_running
+t0=$(date +%s.%N)
+msi upgrade-busy /i "C:\\empkp-tests\\${new_msi##*/}"; rc=$?
+echo "  upgrade with Publish calls in flight: $(echo "$(date +%s.%N) - $t0" | bc) s; the client: $(tr -d '\r' <"$upg/stress.out" | tail -n 1)"
+wait "$spid"
+upgraded upgrade-busy "$rc"
+
+# Uninstall and reinstall the new version: same key.
+msi remove-new2 /x "C:\\empkp-tests\\${new_msi##*/}"; rc=$?
+WHY="exit $rc" check "dist/$arch/upgrade: then msiexec /x exits 0" test "$rc" -eq 0
+msi reinstall-new /i "C:\\empkp-tests\\${new_msi##*/}"; rc=$?
+WHY="exit $rc" check "dist/$arch/upgrade: then msiexec /i again exits 0" test "$rc" -eq 0
+kb_echo reinstall-kb; rc=$?
+WHY="$(tr -d '\r' <"$upg/reinstall-kb.out")" check "dist/$arch/upgrade: after reinstall the KB's calls print ErrID=0" test "$rc" -eq 0
+v=$(data0)
+WHY="DATA0 changed" check "dist/$arch/upgrade: after uninstall and reinstall DATA0 is the same" test "$v" = "$upg_data0"
+v=$(store_key)
+WHY="stored key changed" check "dist/$arch/upgrade: after uninstall and reinstall the same key" test "$v" = "$upg_key"
+cred_verify; rc=$?
+WHY="exit $rc: $(tr -d '\r' <"$upg/verify.out")" check "dist/$arch/upgrade: after reinstall the credentials verify" test "$rc" -eq 0
+wait_server_gone
+msi remove-last /x "C:\\empkp-tests\\${new_msi##*/}"
+
+# install.cmd over an earlier install.cmd install, its server lingering.
+if [[ -d $unz/$name && -d $top/$ubuild/dist/empkp-$new_version-$arch ]]; then
+    rm -rf "$cdrive/empkp-zip"; mkdir -p "$cdrive/empkp-zip"
+    cp -r "$unz/$name" "$top/$ubuild/dist/empkp-$new_version-$arch" "$cdrive/empkp-zip/"
+    wrun 180 "$upg/cmd-old.out" "$WINE" cmd.exe /c "C:\\empkp-zip\\$name\\install.cmd"; rc=$?
+    WHY="exit $rc: $(tr -d '\r' <"$upg/cmd-old.out")" check "dist/$arch/upgrade install.cmd: $EMPKP_VERSION installs" test "$rc" -eq 0
+    kb_echo cmd-linger-kb
+    WHY="no empkp.exe running" check "dist/$arch/upgrade install.cmd: a server is running when install.cmd starts" empkp_running
+    wrun 180 "$upg/cmd-new.out" "$WINE" cmd.exe /c "C:\\empkp-zip\\empkp-$new_version-$arch\\install.cmd"; rc=$?
+    WHY="exit $rc: $(tr -d '\r' <"$upg/cmd-new.out")" check "dist/$arch/upgrade install.cmd: $new_version over it exits 0" \
+        rc_and_grep "$rc" 0 "$upg/cmd-new.out" 'installed and registered'
+    v=$(file_version)
+    WHY="file version [$v]" check "dist/$arch/upgrade install.cmd: empkp.exe is the new file version" test "$v" = "$new_version.0"
+    check "dist/$arch/upgrade install.cmd: the KB's calls then print ErrID=0" kb_echo cmd-kb
+    v=$(data0)
+    WHY="DATA0 changed" check "dist/$arch/upgrade install.cmd: DATA0 byte-identical" test "$v" = "$upg_data0"
+    cred_verify; rc=$?
+    WHY="exit $rc: $(tr -d '\r' <"$upg/verify.out")" check "dist/$arch/upgrade install.cmd: the credentials verify" test "$rc" -eq 0
 fi
