@@ -40,6 +40,37 @@ export EMPKP_VERSION := $(VERSION)
 export EMPKP_PRODUCT := $(PRODUCT)
 export EMPKP_COMPANY := $(COMPANY)
 
+# --- Reproducible builds ----------------------------------------------------
+# The same commit and VERSION give byte-identical binaries, zips and MSIs on
+# any machine of this kind, in any folder, at any time (README, "Reproducing
+# a release").  Every time stamp in them is SOURCE_DATE_EPOCH: given on the
+# command line or in the environment, else the commit's time (git log), else,
+# outside a git checkout, the Makefile's modification time (which a
+# `git archive` tarball sets to the commit's time), with a warning.  ld
+# writes it as the PE TimeDateStamp (and the export directory's) and then
+# computes the PE checksum; widl as the type library's time; make dist as
+# every file time in the zips and MSIs.
+ifeq ($(origin SOURCE_DATE_EPOCH),undefined)
+ifeq ($(shell git rev-parse --show-toplevel 2>/dev/null),$(CURDIR))
+SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct)
+SOURCE_DATE_EPOCH_FROM := git
+else
+SOURCE_DATE_EPOCH := $(shell stat -c %Y Makefile)
+SOURCE_DATE_EPOCH_FROM := Makefile mtime
+$(warning not a git checkout: SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH), the Makefile's modification time; set SOURCE_DATE_EPOCH to the release commit's time (git log -1 --format=%ct) to reproduce a release)
+endif
+endif
+SOURCE_DATE_EPOCH_FROM ?= $(origin SOURCE_DATE_EPOCH)
+ifeq ($(shell printf '%s' '$(SOURCE_DATE_EPOCH)' | grep -x '[0-9]\{1,11\}'),)
+$(error SOURCE_DATE_EPOCH must be a number of seconds since 1970, not "$(SOURCE_DATE_EPOCH)")
+endif
+export SOURCE_DATE_EPOCH SOURCE_DATE_EPOCH_FROM
+# No absolute build path in our objects: __FILE__ and debug info name files
+# relative to the top of the tree.
+REPRO_CFLAGS := -ffile-prefix-map=$(CURDIR)/=
+# Sets an MSI's package code and summary times (make dist; built natively).
+MSI_STAMP := $(BUILD)/native/msi-stamp
+
 # --- Dependencies -------------------------------------------------------
 # deps/setup.sh installs Debian packages and cross-builds OpenSSL and Check
 # into a per-machine cache, then writes $(DEPS_MK) naming their prefixes.
@@ -75,7 +106,9 @@ WINDMC  := $(TRIPLET)-windmc
 OUT     := $(BUILD)/$(ARCH)
 GEN     := $(OUT)/gen
 OBJ     := $(OUT)/obj
-WIDL    := $(TRIPLET)-widl $(if $(filter i686,$(ARCH)),-m32,-m64) -Oif \
+# widl writes its clock into the type library (as a number and as ctime()
+# text, hence TZ) unless WIDL_TIME_OVERRIDE says otherwise.
+WIDL    := TZ=UTC WIDL_TIME_OVERRIDE=$(SOURCE_DATE_EPOCH) $(TRIPLET)-widl $(if $(filter i686,$(ARCH)),-m32,-m64) -Oif \
            -I /usr/include/wine/wine/windows \
            -L /usr/lib/x86_64-linux-gnu/wine/x86_64-windows
 OPENSSL := $(OPENSSL_$(ARCH))
@@ -86,7 +119,7 @@ CHECK   := $(CHECK_$(ARCH))
 WIN_CPPFLAGS := -D_WIN32_WINNT=0x0502 -DWINVER=0x0502 -DUNICODE -D_UNICODE \
                 -DCONST_VTABLE -DCOBJMACROS -I$(GEN) -Iserver -Icrypto \
                 -I$(OPENSSL)/include
-WIN_CFLAGS   := -std=gnu11 -O2 $(WARN)
+WIN_CFLAGS   := -std=gnu11 -O2 $(WARN) $(REPRO_CFLAGS)
 WIN_LDFLAGS  := -static -static-libgcc
 CRYPTO_LIBS  := $(OPENSSL)/lib/libcrypto.a -ladvapi32 -lcrypt32 -luser32 -lws2_32
 
@@ -96,6 +129,8 @@ $(GEN)/empkp_i.c:   idl/empkp.idl ; @mkdir -p $(@D) && $(WIDL) -u -o $@ $<
 $(GEN)/empkp_p.c:   idl/empkp.idl ; @mkdir -p $(@D) && $(WIDL) -p -o $@ $<
 $(GEN)/empkp.tlb:   idl/empkp.idl ; @mkdir -p $(@D) && $(WIDL) -t -o $@ $<
 $(GEN)/dlldata.c:   idl/empkp.idl ; @mkdir -p $(@D) && $(WIDL) --dlldata-only -o $@ empkp
+# The type library's time is SOURCE_DATE_EPOCH, which version.h follows.
+$(GEN)/empkp.tlb: $(GEN)/version.h
 
 # windmc output: the event log message table (messages.rc + MSG00409.bin)
 # and its header of message ids.
@@ -133,7 +168,7 @@ $(OBJ)/faults/%.o: server/%.c $(SERVER_HDRS)
 
 # widl's C is not ours: built with -Werror all the same, but without the
 # one warning its generated casts always raise.
-GEN_CFLAGS := -std=gnu11 -O2 $(WARN) -Wno-cast-function-type
+GEN_CFLAGS := -std=gnu11 -O2 $(WARN) -Wno-cast-function-type $(REPRO_CFLAGS)
 $(OBJ)/empkp_i.o: $(GEN)/empkp_i.c
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(GEN_CFLAGS) -c -o $@ $<
@@ -226,13 +261,17 @@ $(SHIPPED): private WIN_LDFLAGS += $(PE_LDFLAGS)
 # VERSIONINFO: packaging/version.rc, compiled once per binary, with the
 # values above.  version.h is rewritten only when they change (also when
 # given on the command line), so a version change relinks and nothing else.
+# It holds SOURCE_DATE_EPOCH too, so that a new commit relinks the shipped
+# binaries (each depends on its version-*.o) and remakes the type library
+# with the new time: no binary keeps an older commit's stamp.
 $(GEN)/version.h: FORCE
 	@mkdir -p $(@D)
-	@printf '%s\n' '/* Written by the Makefile from VERSION, PRODUCT, COMPANY. */' \
+	@printf '%s\n' '/* Written by the Makefile from VERSION, PRODUCT, COMPANY, SOURCE_DATE_EPOCH. */' \
 	    '#define EMPKP_VER_COMMA $(subst .,$(comma),$(VERSION)),0' \
 	    '#define EMPKP_VER_STR "$(VERSION)"' \
 	    '#define EMPKP_PRODUCT_STR "$(PRODUCT)"' \
-	    '#define EMPKP_COMPANY_STR "$(COMPANY)"' >$@.tmp
+	    '#define EMPKP_COMPANY_STR "$(COMPANY)"' \
+	    '#define EMPKP_SOURCE_DATE_EPOCH $(SOURCE_DATE_EPOCH)' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 .PHONY: FORCE
 FORCE:
@@ -267,10 +306,23 @@ arch-tests: $(TBIN)/verinfo.exe $(TBIN)/badpe.exe
 # Authenticode-signed (packaging/sign.sh); build/ARCH/ keeps the unsigned
 # ones.  The staging folder is remade every time: signing depends on
 # variables, not files.
+#
+# Reproducible (README, "Reproducing a release"): every file in the stage,
+# so in the zip and in the MSI's cabinet, gets SOURCE_DATE_EPOCH as its time
+# and fixed permissions; the zip lists them in one order, without extra
+# fields (-X), in UTC.  The MSI's codes are name-based UUIDs in the
+# UpgradeCode's namespace (packaging/uuid5.sh): the ProductCode from VERSION
+# and arch, so that each version has its own and the major upgrade finds the
+# older one; the package code also from the files and empkp.wxs, so that
+# two different packages never share one.  wixl 0.101 takes the package
+# code and the summary times from the random generator and the clock, so
+# msi-stamp (packaging/msi-stamp.c) sets them afterwards.  Signing comes
+# last, on top of the reproducible files.
 DIST      := $(BUILD)/dist
 DIST_NAME := empkp-$(VERSION)-$(ARCH)
 STAGE     := $(DIST)/$(DIST_NAME)
 MSI_ARCH  := $(if $(filter x86_64,$(ARCH)),x64,x86)
+UPGRADE_CODE := $(shell sed -n 's/.*UpgradeCode="\([0-9A-Fa-f-]*\)".*/\1/p' packaging/empkp.wxs)
 SIGN       = $(if $(SIGN_CERT),packaging/sign.sh $(SIGN_CERT) $(SIGN_KEY) $(1))
 # Text for Windows: CRLF line ends (cmd.exe needs them for labels; Notepad
 # before Windows 10 shows LF files as one line).
@@ -287,7 +339,7 @@ MSI_STOP_ACTIONS := 'StopServersUpgrade',:2,:'empkpstop',:'/stopservers' \
                     'StopServers',:3074,:'empkpstop',:'/stopservers'
 .PHONY: arch-dist
 # empkpcred.exe goes with them: the administrator's tool for DATA1..3.
-arch-dist: $(SHIPPED) $(OUT)/empkpcred.exe $(DIST_DOCS)
+arch-dist: $(SHIPPED) $(OUT)/empkpcred.exe $(DIST_DOCS) $(MSI_STAMP)
 	$(if $(SIGN_CERT),$(if $(SIGN_KEY),,$(error SIGN_CERT needs SIGN_KEY, the certificate's private key)))
 	rm -rf $(STAGE) $(STAGE).zip $(STAGE).msi
 	mkdir -p $(STAGE)
@@ -300,11 +352,20 @@ arch-dist: $(SHIPPED) $(OUT)/empkpcred.exe $(DIST_DOCS)
 	cat packaging/THIRD-PARTY.txt /usr/share/common-licenses/Apache-2.0 | $(CRLF) >$(STAGE)/THIRD-PARTY.txt
 	cd $(STAGE) && sha256sum empkp.exe empkpps.dll empkpcred.exe install.cmd uninstall.cmd README.txt \
 	    LICENSE.txt THIRD-PARTY.txt >SHA256SUMS
-	cd $(DIST) && zip -qrX $(DIST_NAME).zip $(DIST_NAME)
-	cd $(STAGE) && wixl -a $(MSI_ARCH) -D Arch=$(MSI_ARCH) -D Version=$(VERSION) \
-	    -D Company="$(COMPANY)" -o ../$(DIST_NAME).msi $(CURDIR)/packaging/empkp.wxs
+	chmod 0755 $(STAGE) $(STAGE)/*.exe $(STAGE)/*.dll
+	chmod 0644 $(STAGE)/*.cmd $(STAGE)/*.txt $(STAGE)/SHA256SUMS
+	touch -d @$(SOURCE_DATE_EPOCH) $(STAGE)/* $(STAGE)
+	cd $(DIST) && find $(DIST_NAME) | LC_ALL=C sort | TZ=UTC zip -qX -@ $(DIST_NAME).zip
+	product=$$(packaging/uuid5.sh $(UPGRADE_CODE) "empkp ProductCode $(VERSION) $(MSI_ARCH)") && \
+	cd $(STAGE) && TZ=UTC wixl -a $(MSI_ARCH) -D Arch=$(MSI_ARCH) -D Version=$(VERSION) \
+	    -D Company="$(COMPANY)" -D ProductCode="$$product" \
+	    -o ../$(DIST_NAME).msi $(CURDIR)/packaging/empkp.wxs
 	msibuild $(STAGE).msi $(foreach r,$(MSI_STOP_ACTIONS),-q "INSERT INTO \`CustomAction\` \
 	    (\`Action\`, \`Type\`, \`Source\`, \`Target\`) VALUES ($(subst :, ,$(r)))")
+	content=$$(cat $(STAGE)/SHA256SUMS packaging/empkp.wxs | sha256sum | cut -c1-64) && \
+	package=$$(packaging/uuid5.sh $(UPGRADE_CODE) \
+	    "empkp PackageCode $(VERSION) $(MSI_ARCH) $(COMPANY) $$content") && \
+	$(MSI_STAMP) $(STAGE).msi "$$package" $(SOURCE_DATE_EPOCH)
 	$(call SIGN,$(STAGE).msi)
 
 # --- Benchmark program: make bench (issue 7) ----------------------------------
@@ -439,9 +500,16 @@ endif
 # --- Distribution and its tests, top level (issue 6) ----------------------
 ifeq ($(ARCH),)
 .PHONY: dist
+# build/dist/SHA256SUMS: every artifact of this VERSION, in one order, each
+# binary as the stage (and so the zip) has it; printed, with its own hash.
+DIST_ARTIFACTS := $(foreach a,$(ARCHES),$(addprefix empkp-$(VERSION)-$(a)/,empkp.exe \
+                    empkpps.dll empkpcred.exe) empkp-$(VERSION)-$(a).zip empkp-$(VERSION)-$(a).msi)
 dist: all
 	@for a in $(ARCHES); do $(MAKE) --no-print-directory ARCH=$$a arch-dist || exit 1; done
-	cd $(BUILD)/dist && sha256sum *.zip *.msi >SHA256SUMS
+	cd $(BUILD)/dist && sha256sum $(DIST_ARTIFACTS) >SHA256SUMS
+	@echo "== SHA-256 of the artifacts (SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH), from $(SOURCE_DATE_EPOCH_FROM)):"
+	@cat $(BUILD)/dist/SHA256SUMS
+	@cd $(BUILD)/dist && sha256sum SHA256SUMS
 # make check tests the zips and MSIs too (tests/pe-tests.sh, tests/dist-tests.sh).
 check: dist
 endif
@@ -508,4 +576,39 @@ $(TBIN)/regsd.exe: tests/e2e/regsd.c
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $< -ladvapi32
 arch-tests: $(TBIN)/regsd.exe
+endif
+
+# --- Reproducible releases: msi-stamp, make verify-release -----------------
+# Kept in one block, like the credentials above.  See "Reproducible builds"
+# at the top and README, "Reproducing a release".
+$(MSI_STAMP): packaging/msi-stamp.c
+	@mkdir -p $(@D)
+	cc -std=gnu11 -O2 $(WARN) $$(pkg-config --cflags libmsi-1.0) -o $@ $< \
+	    $$(pkg-config --libs libmsi-1.0)
+
+# make verify-release SUMS=path/to/SHA256SUMS [REF=v1.0.0] [VERSION=...]:
+# clones this repository at REF (default HEAD) into build/verify-release/,
+# runs make dist there (its SOURCE_DATE_EPOCH from that commit, the shared
+# dependency cache), and checks its artifacts against SUMS (sha256sum -c:
+# one line per artifact, OK or FAILED).  VERSION is passed on only when
+# given here, for a release built with VERSION= on the command line.
+ifeq ($(ARCH),)
+.PHONY: verify-release
+VERIFY_DIR := $(BUILD)/verify-release
+REF ?= HEAD
+verify-release:
+	@[ -n "$(SUMS)" ] && [ -r "$(SUMS)" ] || { echo "verify-release: give SUMS=path/to/SHA256SUMS (a readable file)" >&2; exit 2; }
+	@commit=$$(git rev-parse --verify -q "$(REF)^{commit}") || \
+	    { echo "verify-release: $(REF) is not a commit of this repository (git fetch --tags?)" >&2; exit 2; }; \
+	echo "== verify-release: $(REF) = $$commit, rebuilt in $(VERIFY_DIR)/src"; \
+	rm -rf $(VERIFY_DIR) && mkdir -p $(VERIFY_DIR) && \
+	git clone -q --no-checkout . $(VERIFY_DIR)/src && git -C $(VERIFY_DIR)/src checkout -q --detach $$commit
+	cp "$(SUMS)" $(VERIFY_DIR)/SHA256SUMS.given
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SOURCE_DATE_EPOCH -u SOURCE_DATE_EPOCH_FROM \
+	    $(MAKE) -C $(VERIFY_DIR)/src --no-print-directory dist \
+	    $(if $(filter command line,$(origin VERSION)),VERSION=$(VERSION)) >$(VERIFY_DIR)/make.log 2>&1 || \
+	    { tail -n 20 $(VERIFY_DIR)/make.log; echo "verify-release: the build failed (log $(VERIFY_DIR)/make.log)" >&2; exit 1; }
+	@cd $(VERIFY_DIR)/src/build/dist && if sha256sum -c ../../../SHA256SUMS.given; then \
+	    echo "verify-release: every artifact in $(SUMS) rebuilt byte for byte from $(REF)"; \
+	else echo "verify-release: MISMATCH (above); rebuilt files in $(VERIFY_DIR)/src/build/dist" >&2; exit 1; fi
 endif

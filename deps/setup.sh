@@ -18,9 +18,10 @@ cache=${EMPKP_CACHE:-/var/cache/empkp}
 triplets=(x86_64-w64-mingw32 i686-w64-mingw32)
 pkgs=(mingw-w64 mingw-w64-tools libwine-dev wine wine64 check libssl-dev pkg-config
       cmake make perl xvfb xdotool imagemagick msitools osslsigncode clang dpkg-dev
-      wixl zip unzip libclang-rt-14-dev valgrind)
+      wixl zip unzip libclang-rt-14-dev valgrind libmsi-dev libglib2.0-dev)
 # libclang-rt-14-dev: clang's libFuzzer and sanitizer runtimes (make fuzz);
-# valgrind: make check-valgrind.
+# valgrind: make check-valgrind; libmsi-dev, libglib2.0-dev: make dist's
+# msi-stamp (packaging/msi-stamp.c).
 
 export DEBIAN_FRONTEND=noninteractive
 # Wait for an apt/dpkg run that is already going on instead of failing at once.
