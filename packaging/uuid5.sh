@@ -9,7 +9,9 @@ set -euo pipefail
 ns=${1#\{}; ns=${ns%\}}; ns=${ns//-/}
 [[ $ns =~ ^[0-9A-Fa-f]{32}$ ]] || { echo "uuid5.sh: namespace $1 is not a UUID" >&2; exit 2; }
 # SHA-1 of the namespace's 16 bytes followed by the name's bytes.
-h=$({ printf "$(sed 's/../\\x&/g' <<<"$ns")"; printf '%s' "$2"; } | sha1sum | cut -c1-32)
+esc=''
+for ((i = 0; i < 32; i += 2)); do esc+="\\x${ns:i:2}"; done
+h=$({ printf '%b' "$esc"; printf '%s' "$2"; } | sha1sum | cut -c1-32)
 # Version 5 in the high nibble of byte 6; variant 10x in the top bits of byte 8.
 h=${h:0:12}5${h:13:3}$(printf '%x' $(((16#${h:16:1} & 3) | 8)))${h:17}
 h=${h^^}
