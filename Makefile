@@ -287,7 +287,8 @@ $(OUT)/empkpps.dll: $(OBJ)/version-ps.o
 
 # Test programs for tests/pe-tests.sh and tests/dist-tests.sh: verinfo.exe
 # reads the version resource back as Windows does; badpe.exe is unfit on
-# purpose (see tests/pe/badpe.c), linked with everything switched off.
+# purpose (see tests/pe/badpe.c), linked with everything switched off (no
+# time stamp either; -g keeps the build folder's path in its debug info).
 $(TBIN)/verinfo.exe: tests/pe/verinfo.c
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) -municode $(WIN_LDFLAGS) -o $@ $^ -lversion
@@ -295,6 +296,7 @@ $(TBIN)/badpe.exe: tests/pe/badpe.c
 	@mkdir -p $(@D)
 	$(CC_WIN) -O2 -g -o $@ $^ -Wl,--disable-dynamicbase,--disable-nxcompat \
 	    -Wl,--disable-reloc-section,--major-subsystem-version,6,--major-os-version,6 \
+	    -Wl,--no-insert-timestamp \
 	    $(if $(filter x86_64,$(ARCH)),-Wl$(comma)--disable-high-entropy-va)
 arch-tests: $(TBIN)/verinfo.exe $(TBIN)/badpe.exe
 

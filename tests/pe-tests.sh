@@ -9,7 +9,10 @@
 #   - no section both writable and executable; no debug sections;
 #   - every import in tests/pe/imports-ARCH.txt, whose entries all name a
 #     Windows no newer than the arch's oldest target;
-#   - the version resource carries the Makefile's VERSION, PRODUCT, COMPANY.
+#   - the version resource carries the Makefile's VERSION, PRODUCT, COMPANY;
+#   - reproducible: TimeDateStamp is SOURCE_DATE_EPOCH, CheckSum is the
+#     file's true PE checksum (computed here, not by the linker), and no
+#     absolute path of the build machine is in the file.
 # The same checks run on build/ARCH/tests/badpe.exe, unfit on purpose, and
 # must all fail there: proof that each check can fail.
 # Results go to $RESULTS (see lib.sh).
@@ -19,6 +22,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 source "$top/tests/lib.sh"
 
 : "${EMPKP_VERSION:?run from make: the Makefile exports EMPKP_VERSION}"
+: "${SOURCE_DATE_EPOCH:?run from make: the Makefile exports SOURCE_DATE_EPOCH}"
 
 # Order of the oldest-Windows names in the allowlists, oldest first.
 WINDOWS_ORDER=(NT4 2000 2000SP4 XP 2003 2003x64 Vista)
@@ -129,13 +133,53 @@ check_versioninfo() {
     [[ -z $bad ]] || { WHY="version resource lacks or differs in:$bad"; return 1; }
 }
 
-CHECKS=(magic versions dllchars reloc no_wx no_debug imports system_dlls versioninfo)
+# pe_stamp FILE: "TimeDateStamp StoredCheckSum ComputedCheckSum" (decimal,
+# hex, hex).  The checksum as ImageHlp's CheckSumMappedFile defines it: the
+# file's 16-bit little-endian words (CheckSum field as zero, an odd last
+# byte padded) added with the carry folded back in, plus the file's length.
+pe_stamp() {
+    perl -e '
+        local $/; open(my $fh, "<:raw", $ARGV[0]) or die "$ARGV[0]: $!\n"; my $d = <$fh>;
+        my $len = length $d;
+        die "not a PE file\n" if $len < 0x40 || substr($d, 0, 2) ne "MZ";
+        my $pe = unpack("V", substr($d, 0x3c, 4));
+        die "not a PE file\n" if $pe + 24 + 68 > $len || substr($d, $pe, 4) ne "PE\0\0";
+        my $off = $pe + 24 + 64;    # CheckSum: same place in PE32 and PE32+
+        my ($stamp, $stored) = (unpack("V", substr($d, $pe + 8, 4)), unpack("V", substr($d, $off, 4)));
+        substr($d, $off, 4) = "\0\0\0\0";
+        $d .= "\0" if $len % 2;
+        my $sum = 0;
+        for my $w (unpack("v*", $d)) { $sum += $w; $sum = ($sum & 0xffff) + ($sum >> 16) }
+        printf "%u %08x %08x\n", $stamp, $stored, ((($sum & 0xffff) + ($sum >> 16)) + $len) & 0xffffffff;
+    ' "$1" 2>&1
+}
+check_timestamp() {
+    local s; read -r s _ <<<"$(pe_stamp "$PE_FILE")"
+    [[ $s == "$SOURCE_DATE_EPOCH" ]] || { WHY="TimeDateStamp $s, want SOURCE_DATE_EPOCH $SOURCE_DATE_EPOCH"; return 1; }
+}
+check_checksum() {
+    local s stored computed; read -r s stored computed <<<"$(pe_stamp "$PE_FILE")"
+    [[ -n $computed && $stored == "$computed" ]] || { WHY="CheckSum $stored, the file's is ${computed:-unknown ($s)}"; return 1; }
+}
+# The tree's own path, and the places builds happen on machines of this kind
+# (work trees, the dependency cache, temporary folders, home folders).
+check_no_build_path() {
+    local hits
+    hits=$(strings -a "$PE_FILE" | grep -F -e "$top" -e /var/cache/ -e /tmp/ -e /work/ -e /home/ -e /root/ |
+           sort -u | head -n 3 | tr '\n' ' ')
+    [[ -z $hits ]] || { WHY="build paths in the file: $hits"; return 1; }
+}
+
+CHECKS=(magic versions dllchars reloc no_wx no_debug imports system_dlls versioninfo
+        timestamp checksum no_build_path)
 declare -A WHAT=(
     [magic]="PE32/PE32+ for its arch" [versions]="subsystem and OS version"
     [dllchars]="DYNAMICBASE, NXCOMPAT (HIGH_ENTROPY_VA on x86_64)"
     [reloc]="base relocation table present" [no_wx]="no writable+executable section"
     [no_debug]="no debug sections" [imports]="imports all in the allowlist, none too new"
-    [system_dlls]="imports only Windows DLLs" [versioninfo]="version resource matches the Makefile")
+    [system_dlls]="imports only Windows DLLs" [versioninfo]="version resource matches the Makefile"
+    [timestamp]="TimeDateStamp is SOURCE_DATE_EPOCH" [checksum]="PE CheckSum is the file's"
+    [no_build_path]="no absolute build path in it")
 
 for arch in i686 x86_64; do
     echo "== PE checks, $arch (no Wine needed)"
@@ -162,7 +206,7 @@ for arch in i686 x86_64; do
     bad=$top/build/$arch/tests/badpe.exe
     if [[ ! -f $bad ]]; then fail "pe/$arch/badpe.exe" "missing; run make check"; continue; fi
     pe_load "$bad"
-    for c in versions dllchars reloc no_wx no_debug imports versioninfo; do
+    for c in versions dllchars reloc no_wx no_debug imports versioninfo timestamp no_build_path; do
         WHY=
         if "check_$c" "$arch"; then
             fail "pe/$arch/badpe.exe: the ${WHAT[$c]} check catches it" "check passed on a binary made to fail it"
@@ -175,4 +219,15 @@ for arch in i686 x86_64; do
     said=$WHY
     WHY="it said: $said" check "pe/$arch/badpe.exe: the import check names GetTickCount64 (Vista)" \
         grep -q 'KERNEL32.DLL!GetTickCount64' <<<"$said"
+    # The linker writes a right checksum even into badpe.exe: the checksum
+    # check's negative control is empkp.exe with one byte of code changed.
+    cp "$top/build/$arch/empkp.exe" "$top/build/$arch/tests/badsum.exe"
+    printf '\x90' | dd of="$top/build/$arch/tests/badsum.exe" bs=1 seek=4096 conv=notrunc status=none
+    pe_load "$top/build/$arch/tests/badsum.exe"
+    WHY=
+    if check_checksum "$arch"; then
+        fail "pe/$arch/badsum.exe: the ${WHAT[checksum]} check catches a changed byte" "check passed on a changed file"
+    else
+        pass "pe/$arch/badsum.exe: the ${WHAT[checksum]} check catches a changed byte"
+    fi
 done
