@@ -96,6 +96,10 @@ fi
 for p in providers keygen-gcd keygen-rounds keygen-sieve; do
     patch -p1 --no-backup-if-mismatch <"$here/patches/openssl-$p.patch"
 done
+# Reproducible: the one time in libcrypto.a, crypto/cversion.c's "built on"
+# (util/mkbuildinf.pl), is the source's own date, not the clock's; nothing
+# else in it depends on the time or on this folder's path.
+export SOURCE_DATE_EPOCH; SOURCE_DATE_EPOCH=$(stat -c %Y VERSION.dat)
 perl Configure "$target" --cross-compile-prefix="$triplet-" "${opts[@]}"
 # Asm stays enabled (perlasm emits GNU as for both mingw targets).
 make -j2 build_generated
