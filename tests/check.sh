@@ -10,7 +10,9 @@
 #   4. per arch, under Wine, after publish-tests.sh: /diagnose and the ExchKP
 #      identity (diagnose-tests.sh, its own prefix), the credentials tool
 #      empkpcred.exe (cred-tests.sh, its own prefix), then load on one
-#      server (stress-tests.sh), the same i686 rule.
+#      server (stress-tests.sh), the same i686 rule;
+#   5. make dist again in a second clone of HEAD (build/repro-clone), every
+#      artifact compared byte for byte with this tree's (repro-tests.sh).
 # Ends with summary.sh's line "N passed, N failed[, N skipped]".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -56,6 +58,9 @@ for arch in x86_64 i686; do
     "$top/tests/dist-tests.sh" "$arch"
 done
 xvfb_stop
+# make dist is reproducible: a second clone of HEAD in another folder builds
+# the same bytes (no Wine; a full compile of both arches, not of OpenSSL).
+"$top/tests/repro-tests.sh"
 
 echo "== Summary (details: $RESULTS)"
 if [[ ${WINE32:-no} != yes ]]; then
