@@ -512,6 +512,8 @@ dist: all
 	@echo "== SHA-256 of the artifacts (SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH), from $(SOURCE_DATE_EPOCH_FROM)):"
 	@cat $(BUILD)/dist/SHA256SUMS
 	@cd $(BUILD)/dist && sha256sum SHA256SUMS
+	@if [ "$(SOURCE_DATE_EPOCH_FROM)" = git ] && [ -n "$$(git status --porcelain --untracked-files=no)" ]; then \
+	    echo "NOTE: the tree has uncommitted changes: these are not the artifacts of commit $$(git rev-parse --short HEAD)"; fi
 # make check tests the zips and MSIs too (tests/pe-tests.sh, tests/dist-tests.sh).
 check: dist
 endif

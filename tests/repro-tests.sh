@@ -2,7 +2,8 @@
 # tests/repro-tests.sh: does make dist give the same bytes in another folder,
 # at another time?  A second clone of HEAD in build/repro-clone runs its own
 # make dist (its SOURCE_DATE_EPOCH from its own git log, unless one was given
-# to this make; the shared dependency cache, so OpenSSL is not rebuilt), and
+# to this make; this tree's deps.mk, so the same dependency cache and no
+# OpenSSL build), and
 # every artifact that build/dist/SHA256SUMS lists, and that file itself, is
 # compared byte for byte with this tree's; a difference names the artifact
 # and its first differing bytes.  This tree's uncommitted changes, if any,
@@ -36,6 +37,11 @@ if [[ -n $(git -C "$top" status --porcelain) ]]; then
     (cd "$top" && git ls-files -o --exclude-standard -z | tar --null -T - -cf -) | tar -C "$clone" -xf -
 fi
 
+# The shared dependency cache as this tree uses it: its deps.mk (same deps/
+# scripts, so the same cache folders), newer than the clone's fresh files, so
+# that the clone's make neither re-runs deps/setup.sh (nor waits for its lock
+# while another tree builds OpenSSL) nor rebuilds anything of the cache.
+mkdir -p "$clone/build" && cp "$top/build/deps.mk" "$clone/build/deps.mk" && touch "$clone/build/deps.mk"
 # The clone's own epoch comes from its own git log, as in a fresh clone; one
 # given to this make (not from git) is passed on.
 envs=(-u MAKEFLAGS -u MFLAGS -u MAKELEVEL)
