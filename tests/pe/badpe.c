@@ -3,7 +3,7 @@
  * check that can no longer fail (say, after a change in objdump's output)
  * shows up as a failure instead of a silent pass.  The Makefile links it
  * without ASLR, DEP or relocations, asking for Windows 6.0, with debug
- * sections; the code adds a section both writable and executable, and an
+ * sections (which name the build folder) and no time stamp; the code adds a section both writable and executable, and an
  * import that Windows 2000/2003 do not have. */
 #include <windows.h>
 
