@@ -374,14 +374,19 @@ arch-dist: $(SHIPPED) $(OUT)/empkpcred.exe $(DIST_DOCS) $(MSI_STAMP)
 # tests/bench/bench.c: keygen, cross-process calls and the server's working
 # set, measured under Wine by tests/bench/bench.sh.  Not shipped, not a test.
 .PHONY: arch-bench
-$(TBIN)/bench.exe: tests/bench/bench.c $(OBJ)/keyblob.o $(OBJ)/keystore.o $(OBJ)/exmpls.o \
+$(TBIN)/bench.exe: tests/bench/bench.c tests/bench/benchstats.c tests/bench/benchstats.h \
+                   $(OBJ)/keyblob.o $(OBJ)/keystore.o $(OBJ)/exmpls.o \
                    $(OBJ)/publish_lock.o $(OBJ)/publish_plan.o $(OBJ)/sdcheck.o \
                    $(OBJ)/empkp_i.o $(GEN)/empkp.h \
                    $(OPENSSL)/lib/libcrypto.a
 	@mkdir -p $(@D)
-	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $(filter %.c %.o,$^) \
-	    $(CRYPTO_LIBS) -lole32 -loleaut32 -luuid -lpsapi
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ \
+	    $(filter %.c %.o,$^) $(CRYPTO_LIBS) -lole32 -loleaut32 -luuid -lpsapi
 arch-bench: $(TBIN)/bench.exe
+# Its statistics (bootstrap intervals, verdicts) are plain C: in the unit tests.
+UNIT_SRCS += tests/bench/benchstats.c
+$(TBIN)/unit.exe: tests/bench/benchstats.c tests/bench/benchstats.h
+WIN_CPPFLAGS += -Itests/bench
 
 
 endif
@@ -393,11 +398,11 @@ NATIVE_CFLAGS := -std=c11 -g -O1 $(WARN) -fsanitize=address,undefined \
                  -fno-sanitize-recover=all -fno-omit-frame-pointer
 # One source list for both native builds (sanitizers here, valgrind below).
 NATIVE_UNIT_SRCS := $(wildcard tests/unit/*.c) $(LOGIC_SRCS) crypto/credblob.c \
-                    tools/credargs.c tools/credinput.c
-NATIVE_UNIT_HDRS := $(wildcard tests/unit/*.h server/*.h crypto/*.h tools/*.h)
+                    tools/credargs.c tools/credinput.c tests/bench/benchstats.c
+NATIVE_UNIT_HDRS := $(wildcard tests/unit/*.h server/*.h crypto/*.h tools/*.h tests/bench/*.h)
 $(BUILD)/native/unit: $(NATIVE_UNIT_SRCS) $(NATIVE_UNIT_HDRS)
 	@mkdir -p $(@D)
-	cc $(NATIVE_CFLAGS) -Iserver -Icrypto -Itools -Itests/unit -o $@ \
+	cc $(NATIVE_CFLAGS) -Iserver -Icrypto -Itools -Itests/unit -Itests/bench -o $@ \
 	    $(NATIVE_UNIT_SRCS) $$(pkg-config --cflags --libs check) -lcrypto
 
 # --- Native unit tests under valgrind: make check-valgrind (issue 7) --------
@@ -413,7 +418,7 @@ VG_CFLAGS := -std=c11 -g -O1 $(WARN)
 .PHONY: check-valgrind
 $(BUILD)/native/unit-vg: $(NATIVE_UNIT_SRCS) $(NATIVE_UNIT_HDRS)
 	@mkdir -p $(@D)
-	cc $(VG_CFLAGS) -Iserver -Icrypto -Itools -Itests/unit -o $@ \
+	cc $(VG_CFLAGS) -Iserver -Icrypto -Itools -Itests/unit -Itests/bench -o $@ \
 	    $(NATIVE_UNIT_SRCS) $$(pkg-config --cflags --libs check) -lcrypto
 check-valgrind: $(BUILD)/native/unit-vg
 	@CK_FORK=no timeout 1800 valgrind --error-exitcode=1 --leak-check=full \

@@ -19,7 +19,10 @@
  *
  * Times come from QueryPerformanceCounter.  Keygen spread is 5-10x between
  * runs (random prime search), so only medians of many runs are compared, and
- * only within one run of this program. */
+ * only within one run of this program.  Every median comes with its 95%
+ * interval and every ratio of medians too (a bootstrap over the runs,
+ * benchstats.c); a "target:" line says "met" only when the whole interval
+ * is under the target, "NOT met" when it is all over, else "undecided". */
 #include <windows.h>
 #include <wincrypt.h>
 #include <psapi.h>
@@ -28,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "benchstats.h"
 #include "empkp.h"
 #include "keyblob.h"
 #include "keystore.h"
@@ -46,27 +50,34 @@ static double now_ms(void)
     return (double)t.QuadPart * 1000.0 / (double)g_freq.QuadPart;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-/* Sorts v and returns its median. */
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
-}
-
-/* One table row: label, n, min / median / max in ms.  Returns the median. */
+/* One table row: label, n, min / median / max in ms, and the median's 95%
+ * interval.  Sorts v; returns the median. */
 static double row(const char *label, double *v, int n)
 {
-    double med = median(v, n);
+    double med = benchstats_median(v, n), lo = 0, hi = 0;
 
-    printf("%-56s %5d %10.3f %10.3f %10.3f\n", label, n, v[0], med, v[n - 1]);
+    if (benchstats_median_ci(v, n, BENCHSTATS_RESAMPLES, 1, &lo, &hi) != 0)
+        lo = hi = 0;
+    printf("%-56s %5d %10.3f %10.3f %10.3f %10.3f %10.3f\n", label, n, v[0], med, v[n - 1],
+           lo, hi);
     return med;
+}
+
+/* A ratio's line and its target's verdict:
+ *   "  ratio of medians WHAT: R, 95% interval LO-HI"
+ *   "  target: WHAT <= T: met" (or "NOT met", "undecided")
+ * [lo, hi] from benchstats; rc its return code (no interval: undecided). */
+static void ratio_lines(const char *what, double ratio, int rc, double lo, double hi,
+                        double target)
+{
+    if (rc != 0) {
+        printf("  ratio of medians %s: %.2f (no interval: bootstrap failed)\n", what, ratio);
+        printf("  target: %s <= %.1f: undecided (no interval)\n", what, target);
+        return;
+    }
+    printf("  ratio of medians %s: %.2f, 95%% interval %.2f-%.2f\n", what, ratio, lo, hi);
+    printf("  target: %s <= %.1f: %s\n", what, target,
+           benchstats_verdict_name(benchstats_verdict(lo, hi, target)));
 }
 
 static void *xcalloc(int n)
@@ -84,9 +95,9 @@ static void *xcalloc(int n)
 
 static int bench_keygen(int runs)
 {
-    double *ossl = xcalloc(runs), *capi = xcalloc(runs), t0, mo, mc;
+    double *ossl = xcalloc(runs), *capi = xcalloc(runs), t0, mo, mc, lo = 0, hi = 0;
     HCRYPTPROV prov = 0;
-    int i, k;
+    int i, k, rc;
 
     /* An ephemeral context: CryptGenKey's cost without touching any
      * machine key set.  The Enhanced provider, as the key store uses. */
@@ -123,7 +134,8 @@ static int bench_keygen(int runs)
     CryptReleaseContext(prov, 0);
     mo = row("RSA-2048 keygen, OpenSSL (keyblob_generate)", ossl, runs);
     mc = row("RSA-2048 keygen, CryptGenKey (Enhanced CSP)", capi, runs);
-    printf("  ratio of medians OpenSSL / CryptGenKey: %.2f (target <= 1.0)\n", mo / mc);
+    rc = benchstats_ratio_ci(ossl, runs, capi, runs, BENCHSTATS_RESAMPLES, 2, &lo, &hi);
+    ratio_lines("keygen OpenSSL / CryptGenKey", mo / mc, rc, lo, hi, 1.0);
     free(ossl);
     free(capi);
     return 0;
@@ -205,15 +217,15 @@ static DWORD server_pid(void)
 static int bench_calls(int nfloor, int npublish, DWORD hold_ms)
 {
     static BYTE before[8192], after[8192];
-    double *floor_ms = xcalloc(nfloor), *pub_ms = xcalloc(npublish), t0, mf, mp;
+    double *floor_ms = xcalloc(nfloor), *pub_ms = xcalloc(npublish), t0, mf, mp, lo = 0, hi = 0;
     IPubKeyPublisher *p;
     PROCESS_MEMORY_COUNTERS pmc;
     DWORD before_len, after_len, pid;
     HANDLE proc;
-    int i, changed = 0, failed = 0;
+    int i, changed = 0, failed = 0, rc;
     UINT count;
     LONG err_id;
-    char label[96];
+    char label[96], what[96];
 
     if (!(p = activate()))
         return 2;
@@ -247,8 +259,11 @@ static int bench_calls(int nfloor, int npublish, DWORD hold_ms)
     mf = row(label, floor_ms, nfloor);
     snprintf(label, sizeof(label), "  Publish, steady state (server running)");
     mp = row(label, pub_ms, npublish);
-    printf("  ratio of medians Publish / floor: %.2f (target <= 1.2)%s\n", mp / mf,
-           changed ? " (Publish not yet idempotent)" : "");
+    rc = benchstats_ratio_ci(pub_ms, npublish, floor_ms, nfloor, BENCHSTATS_RESAMPLES, 3, &lo, &hi);
+    snprintf(what, sizeof(what), "steady Publish / floor (%s)", marshaler());
+    ratio_lines(what, mp / mf, rc, lo, hi, 1.2);
+    if (changed)
+        printf("  (Publish not yet idempotent)\n");
     printf("  server-side time of Publish (median Publish - median floor): %.3f ms\n", mp - mf);
     printf("  DATA0 changed in %d of %d Publish calls\n", changed, npublish);
     if (failed)
@@ -325,11 +340,12 @@ static int bench_first(int runs)
 {
     static BYTE data0[8192];
     double *first = xcalloc(runs), *bare = xcalloc(runs), *store = xcalloc(runs), t0, mf, mb, ms;
+    double lo = 0, hi = 0;
     IPubKeyPublisher *p;
     EVP_PKEY *key;
     UINT count;
     LONG err_id;
-    int i, failed = 0;
+    int i, failed = 0, rc;
 
     if (!(p = activate()))
         return 2;
@@ -366,10 +382,16 @@ static int bench_first(int runs)
     keystore_release_provider();
     mf = row("first Publish on an empty machine (no DATA0, no key)", first, runs);
     mb = row("  bare RSA-2048 keygen, interleaved (this process)", bare, runs);
-    printf("  ratio of medians first Publish / bare keygen: %.2f (target <= 1.1)\n", mf / mb);
+    rc = benchstats_ratio_ci(first, runs, bare, runs, BENCHSTATS_RESAMPLES, 4, &lo, &hi);
+    ratio_lines("first Publish / bare keygen", mf / mb, rc, lo, hi, 1.1);
     ms = row("  its steps after keygen, alone (encode, store, DATA0)", store, runs);
-    printf("  keygen + those steps, medians: (%.1f + %.1f) / %.1f = %.3f (the same ratio, "
-           "without the keygen spread)\n", mb, ms, mb, (mb + ms) / mb);
+    /* The same ratio without the spread of two sets of keygens: what a first
+     * Publish adds to its keygen, over the keygen. */
+    if (benchstats_ratio_ci(store, runs, bare, runs, BENCHSTATS_RESAMPLES, 5, &lo, &hi) != 0)
+        lo = hi = -1;
+    printf("  keygen + those steps, medians: (%.1f + %.1f) / %.1f = %.3f, 95%% interval "
+           "%.3f-%.3f\n  (the same ratio without the keygen spread; the call itself not in "
+           "it)\n", mb, ms, mb, (mb + ms) / mb, 1 + lo, 1 + hi);
     if (failed)
         printf("  WARNING: %d first Publish calls failed or wrote no DATA0\n", failed);
     free(first);

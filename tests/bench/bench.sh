@@ -5,7 +5,11 @@
 # calls (no-op floor vs steady-state Publish, through each marshaler), the
 # first Publish on an empty machine, empkp.exe's peak working set, the cold
 # path (the KB's calls by cscript vs an empty cscript run); and the sizes of
-# every shipped binary.  Figures only: it fails only when it could not measure.
+# every shipped binary.  Every median has its 95% interval (a bootstrap over
+# the runs, in bench.exe), and each target a verdict: "met" only when the
+# whole interval is under it, "NOT met" when all of it is over, else
+# "undecided"; the verdicts are repeated at the end.  Figures only: it fails
+# only when it could not measure.
 #
 # Environment (make passes them): WINE32, WINE32_WHY as for the tests;
 # BENCH_KEYGEN_RUNS (51, at least 21), BENCH_FLOOR_CALLS (1000), BENCH_PUBLISH_CALLS (201),
@@ -62,7 +66,9 @@ out "empkp bench, $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 out "commit:  $commit (branch $branch)$dirty"
 out "machine: nproc $(nproc), CPU $cpu, $mem RAM, load $(cut -d' ' -f1-3 /proc/loadavg)"
 out "wine:    $(tail -n 1 "$top/build/bench/wine-version.txt")"
-out "(times in ms; n runs; keygen spread is 5-10x between runs, so compare medians)"
+out "(times in ms; n runs; keygen spread is 5-10x between runs, so compare medians;"
+out " \"95% lo/hi\": the median's 95% interval, a bootstrap over the runs)"
+targets=()
 
 bench_arch() {
     local arch=$1 outd=$top/build/$1 log=$top/build/bench/$1 wine rc t0 i pid hwm
@@ -81,7 +87,8 @@ bench_arch() {
     wrun 120 "$log/regserver.out" "$wine" "$INSTALL_DIR\\empkp.exe" /regserver ||
         { out "  NOT measured: /regserver failed: $(tr -d '\r' <"$log/regserver.out")"; wine_stop; return 1; }
 
-    printf '%-56s %5s %10s %10s %10s\n' "measurement" n "min" "median" "max" >"$log/head.out"
+    printf '%-56s %5s %10s %10s %10s %10s %10s\n' "measurement" n "min" "median" "max" \
+        "95% lo" "95% hi" >"$log/head.out"
     out_file "$log/head.out"
     wrun 900 "$log/keygen.out" "$wine" 'C:\empkp-tests\bench.exe' keygen "$keygen_runs"; rc=$?
     out_file "$log/keygen.out"; ((rc == 0)) || out "  (keygen: bench.exe exit $rc)"
@@ -138,10 +145,18 @@ bench_arch() {
     out "$(printf '  %-54s %5d %10s\n' "publish-echo.vbs (CreateObject, Publish, release)" "$cold_runs" "$mk")"
     # Publish's share: the steady-state median through the marshaler the
     # cold runs used (empkpps.dll was registered last).
-    pub=$(awk '/Publish, steady state/ { m = $(NF - 1) } END { printf "%.0f", m }' "$log/calls-ps.out")
+    pub=$(awk '/Publish, steady state/ { m = $(NF - 3) } END { printf "%.0f", m }' "$log/calls-ps.out")
     out "  difference $((mk - me)) ms = activation and release of empkp.exe + one Publish"
     out "  (steady-state median ${pub:-?} ms): about $((mk - me - ${pub:-0})) ms is activation, of which"
     out "  Wine 8's local-server activation wait is about 1 s (PLATFORM-NOTES)"
+    # This arch's verdicts, for the summary at the end.
+    local f line
+    for f in keygen calls-tlb calls-ps first; do
+        while IFS= read -r line; do
+            line=${line%$'\r'}
+            [[ $line == "  target: "* ]] && targets+=("$arch: ${line#  target: }")
+        done <"$log/$f.out"
+    done
     wine_stop
 }
 
@@ -163,12 +178,19 @@ for arch in x86_64 i686; do
         if [[ -f $p ]]; then
             s=$(stat -c %s "$p")
             note=
-            [[ $f == empkp.exe ]] && { if ((s <= 1500000)); then note="within target"; else note="over target by $((s - 1500000)) bytes"; fi; }
+            if [[ $f == empkp.exe ]]; then
+                if ((s <= 1500000)); then note="within target"; v=met; else note="over target by $((s - 1500000)) bytes"; v="NOT met"; fi
+                targets+=("$arch: empkp.exe $s bytes <= 1,500,000: $v")
+            fi
             out "$(printf '  %-24s %10d bytes %8.2f MB  %s' "$arch/$f" "$s" "$(awk -v s="$s" 'BEGIN { print s / 1e6 }')" "$note")"
         else
             out "  $arch/$f: not built"
         fi
     done
 done
+out ""
+out "targets (met: the whole 95% interval under the target; NOT met: all of it over;"
+out "undecided: the interval holds the target, more runs may decide):"
+for line in "${targets[@]}"; do out "  $line"; done
 out ""
 out "written to ${report#"$top"/}"

@@ -22,6 +22,7 @@ int main(void)
     srunner_add_suite(sr, credtool_suite());
     srunner_add_suite(sr, sdcheck_suite());
     srunner_add_suite(sr, dcom_perm_suite());
+    srunner_add_suite(sr, benchstats_suite());
 #ifdef _WIN32
     srunner_add_suite(sr, keygen_suite());
 #else

@@ -15,6 +15,7 @@ Suite *credblob_suite(void);  /* test_credblob.c: crypto/credblob.c */
 Suite *credtool_suite(void);  /* test_credtool.c: tools/credargs.c, tools/credinput.c */
 Suite *sdcheck_suite(void);   /* test_sdcheck.c: server/sdcheck.c */
 Suite *dcom_perm_suite(void); /* test_dcom_perm.c: server/dcom_perm.c */
+Suite *benchstats_suite(void); /* test_benchstats.c: tests/bench/benchstats.c */
 #ifdef _WIN32
 Suite *keygen_suite(void);    /* test_keygen.c: our patches to libcrypto's RSA keygen */
 #endif
