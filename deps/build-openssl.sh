@@ -88,8 +88,9 @@ fi
 #   64-round floor for numbers of unknown origin.  Checks of primes that come
 #   from outside (BN_check_prime) keep the floor.
 # - openssl-keygen-sieve.patch: the walk that looks for p and q passes over
-#   candidates with a factor below 2^16 (a sieve: one addition per small
-#   prime per candidate) instead of a Miller-Rabin round for each of them;
+#   candidates with a factor below 2^16 (a sieve: each small prime's first
+#   multiple among the candidates is worked out once, then its multiples are
+#   marked a window at a time) instead of a Miller-Rabin round for each of them;
 #   3.0 trial-divides by the first 128 primes only.  About 36 rounds per
 #   prime found instead of 61, each 3.4 ms on i686 under Wine.  The walk
 #   ends on the same prime (tests/unit/test_keygen.c checks it).
