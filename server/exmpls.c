@@ -2,7 +2,9 @@
 #include "exmpls.h"
 
 #include <sddl.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "faultpoint.h"
 
@@ -79,6 +81,82 @@ DWORD exmpls_read_data0(BYTE **data, DWORD *len, BOOL *present, BOOL *is_binary)
     return (DWORD)err;
 }
 
+/* ntdll's answer to KeyValuePartialInformation (2), and its name argument. */
+struct value_partial_info {
+    ULONG title_index, type, data_length;
+    UCHAR data[1];
+};
+struct counted_name {
+    USHORT length, maximum_length;
+    const WCHAR *buffer;
+};
+typedef LONG (NTAPI *nt_query_value_key_fn)(HANDLE, struct counted_name *, int, void *, ULONG,
+                                            ULONG *);
+typedef ULONG (NTAPI *rtl_status_to_error_fn)(LONG);
+
+/* Largest value query_value_once reads itself (a 4096-bit key's DATA0 is
+ * 532 bytes); a longer one goes to RegQueryValueExW. */
+#define QUERY_ONCE_MAX 1024u
+
+/* RegQueryValueExW of NAME in one trip to the registry.  Wine 8's
+ * RegQueryValueExW first asks with a 256-byte buffer and asks again for
+ * anything longer than 244 bytes, and DATA0 is 276: two wineserver round
+ * trips, measured as most of a steady-state Publish's own time.
+ * NtQueryValueKey (ntdll, on every Windows NT; what RegQueryValueExW is
+ * built on) with room for the whole value asks once.  Same results as
+ * RegQueryValueExW: ERROR_MORE_DATA with the size needed when BUF is short. */
+static LONG query_value_once(HKEY key, const WCHAR *name, DWORD *type, BYTE *buf, DWORD *size)
+{
+    static nt_query_value_key_fn query;
+    static rtl_status_to_error_fn to_error;
+    static volatile LONG looked_up;
+    union {
+        struct value_partial_info info;
+        BYTE bytes[offsetof(struct value_partial_info, data) + QUERY_ONCE_MAX];
+    } answer;
+    const ULONG header = offsetof(struct value_partial_info, data);
+    struct counted_name uname;
+    ULONG got = 0;
+    LONG status;
+
+    if (!looked_up) {
+        HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+
+        /* Both found or neither: a race only looks them up twice. */
+        if (ntdll) {
+            to_error = (rtl_status_to_error_fn)(void (*)(void))GetProcAddress(
+                ntdll, "RtlNtStatusToDosError");
+            if (to_error)
+                query = (nt_query_value_key_fn)(void (*)(void))GetProcAddress(
+                    ntdll, "NtQueryValueKey");
+        }
+        InterlockedExchange(&looked_up, 1);
+    }
+    if (!query || *size > QUERY_ONCE_MAX || (size_t)lstrlenW(name) * sizeof(WCHAR) > 0xfffe)
+        return RegQueryValueExW(key, name, NULL, type, buf, size);
+    uname.length = (USHORT)(lstrlenW(name) * sizeof(WCHAR));
+    uname.maximum_length = uname.length;
+    uname.buffer = name;
+    status = query(key, &uname, 2 /* KeyValuePartialInformation */, &answer,
+                   header + *size, &got);
+    if (status == 0) {
+        if (answer.info.data_length > *size) {  /* ntdll said it fit: not so */
+            *size = answer.info.data_length;
+            return ERROR_MORE_DATA;
+        }
+        memcpy(buf, answer.info.data, answer.info.data_length);
+        *size = answer.info.data_length;
+        *type = answer.info.type;
+        return ERROR_SUCCESS;
+    }
+    /* STATUS_BUFFER_OVERFLOW, STATUS_BUFFER_TOO_SMALL: GOT is the whole size. */
+    if ((ULONG)status == 0x80000005u || (ULONG)status == 0xC0000023u) {
+        *size = got > header ? got - header : *size + 1;
+        return ERROR_MORE_DATA;
+    }
+    return (LONG)to_error(status);
+}
+
 DWORD exmpls_read_data0_fast(HKEY *key, BYTE *buf, DWORD *size, BOOL *is_binary)
 {
     DWORD type;
@@ -87,7 +165,7 @@ DWORD exmpls_read_data0_fast(HKEY *key, BYTE *buf, DWORD *size, BOOL *is_binary)
     if (!*key)
         err = open_exmpls(KEY_QUERY_VALUE, key);
     if (err == ERROR_SUCCESS)
-        err = RegQueryValueExW(*key, L"DATA0", NULL, &type, buf, size);
+        err = query_value_once(*key, L"DATA0", &type, buf, size);
     /* A deleted and re-created ExMPLS (ERROR_KEY_DELETED) needs a new handle;
      * so may anything else that went wrong: drop it, the next call reopens. */
     if (err != ERROR_SUCCESS && *key) {

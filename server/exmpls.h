@@ -25,7 +25,8 @@ DWORD exmpls_read_data0(BYTE **data, DWORD *len, BOOL *present, BOOL *is_binary)
 /* One read of DATA0 into BUF (*SIZE bytes in, the value's size out) through
  * *KEY, opened on first use and kept; closed and set to NULL on any failure.
  * For Publish's fast path (publish_cache.c), where the usual open/size/read/
- * close would be most of the call. */
+ * close would be most of the call; the read itself is one registry request
+ * (see query_value_once in exmpls.c). */
 DWORD exmpls_read_data0_fast(HKEY *key, BYTE *buf, DWORD *size, BOOL *is_binary);
 
 /* Writes DATA0 in one RegSetValueEx (readers see old or new, never a mix),
