@@ -496,7 +496,7 @@ demo: all
 # --- Benchmarks: make bench (issue 7) -----------------------------------------
 # Figures side by side in one run, printed and written to build/bench-<date>.txt;
 # never fails on a slow figure.  Not part of make check.  Run counts can be
-# changed: make bench BENCH_KEYGEN_RUNS=101 (see tests/bench/bench.sh).
+# changed: make bench BENCH_KEYGEN_RUNS=201 (see tests/bench/bench.sh).
 .PHONY: bench
 bench: all
 	@for a in $(ARCHES); do $(MAKE) --no-print-directory ARCH=$$a arch-bench || exit 1; done
