@@ -27,6 +27,7 @@
 
 #include "empkp.h"
 #include "eventlog.h"
+#include "faultpoint.h"
 #include "localserver.h"
 #include "self.h"
 #include "typelib.h"
@@ -110,17 +111,33 @@ static DWORD set_string(const WCHAR *a, const WCHAR *b, const WCHAR *c,
     return (DWORD)err;
 }
 
+/* The open of one key to delete; a test build can make it fail for a
+ * child named NAME with err:regdel-open:NAME=CODE (faultpoint.h). */
+static LONG open_for_delete(HKEY root, const WCHAR *path, int depth, HKEY *key)
+{
+#ifdef EMPKP_FAULT_POINTS
+    char point[300];
+    DWORD injected;
+
+    snprintf(point, sizeof(point), "regdel-open:%ls", path);
+    if (depth > 0 && (injected = FAULT_ERROR(point)))
+        return (LONG)injected;
+#endif
+    (void)depth;
+    return RegOpenKeyExW(root, path, 0, KEY_ENUMERATE_SUB_KEYS | KEY_QUERY_VALUE, key);
+}
+
 /* RegDeleteTree is Vista's; Windows 2000 deletes one leaf at a time. */
 static LONG delete_tree(HKEY root, const WCHAR *path, int depth)
 {
-    WCHAR child[256];
+    WCHAR child[256], last[256] = L"";
     DWORD len;
     HKEY key;
     LONG err;
 
     if (depth > 32)
         return ERROR_CANTWRITE;
-    err = RegOpenKeyExW(root, path, 0, KEY_ENUMERATE_SUB_KEYS | KEY_QUERY_VALUE, &key);
+    err = open_for_delete(root, path, depth, &key);
     if (err == ERROR_FILE_NOT_FOUND)
         return ERROR_SUCCESS;
     if (err != ERROR_SUCCESS)
@@ -130,8 +147,15 @@ static LONG delete_tree(HKEY root, const WCHAR *path, int depth)
         err = RegEnumKeyExW(key, 0, child, &len, NULL, NULL, NULL, NULL);
         if (err == ERROR_NO_MORE_ITEMS)
             break;
-        if (err == ERROR_SUCCESS)
+        /* The child just dealt with is still the first: it enumerates but
+         * would not open ("not found") or delete, and the loop would find
+         * it again forever.  The parent cannot go while it stays. */
+        if (err == ERROR_SUCCESS && last[0] && !lstrcmpiW(child, last))
+            err = ERROR_CANTWRITE;
+        if (err == ERROR_SUCCESS) {
+            lstrcpyW(last, child);
             err = delete_tree(key, child, depth + 1);
+        }
         if (err != ERROR_SUCCESS) {
             RegCloseKey(key);
             return err;
