@@ -25,7 +25,8 @@ WARN    := -Wall -Wextra -Werror
 LOGIC_SRCS := server/cmdline.c server/publish_plan.c crypto/keyblob.c \
               server/identity.c server/localserver.c server/pe_check.c \
               server/diagnose_logic.c server/diagnose_report.c server/sdcheck.c \
-              server/dcom_perm.c
+              server/dcom_perm.c \
+              server/regsafe.c
 
 # --- Product identity (issue 6) -------------------------------------------
 # The one place for the version: the VERSIONINFO resource in every shipped
@@ -142,7 +143,8 @@ SERVER_NAMES := main cmdline console lifetime rpcpin factory publisher typelib p
                 publish_cache publish_plan exmpls keystore eventlog register \
                 identity self localserver pe_check diagnose diagnose_logic \
                 diagnose_report diagnose_com diagnose_key diagnose_reg sdcheck publish_lock \
-                dcom_perm diagnose_dcom stopservers
+                dcom_perm diagnose_dcom stopservers \
+                regsafe diagnose_fixsafe
 OTHER_OBJS   := $(addprefix $(OBJ)/,keyblob.o empkp_i.o empkp_res.o messages_res.o)
 SERVER_OBJS  := $(SERVER_NAMES:%=$(OBJ)/%.o) $(OTHER_OBJS)
 SERVER_HDRS  := $(GEN)/empkp.h $(GEN)/messages.h $(wildcard server/*.h crypto/*.h)

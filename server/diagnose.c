@@ -16,7 +16,7 @@
 #include "self.h"
 #include "typelib.h"
 
-#define FIX_TEXT_MAX 600
+#define FIX_TEXT_MAX 1600
 
 void diag_utf8(const WCHAR *wide, char *out, size_t size)
 {
@@ -185,18 +185,30 @@ static size_t apply_fixes(const struct diag_result *r, const struct diag_facts *
         DIAG_TYPELIB, DIAG_OBJECT,
     };
     static const enum diag_check key[] = { DIAG_EXMPLS, DIAG_DATA0, DIAG_STORED_KEY };
-    char text[300], meaning[300], remedy[DIAG_REMEDY_MAX];
+    char text[300], meaning[300], remedy[DIAG_REMEDY_MAX], why[FIX_TEXT_MAX / 2];
     size_t attempted = 0;
+    int refused = 0;
     DWORD err;
 
     *count = 0;
     if (any_not_pass(r, registration, ARRAYSIZE(registration))) {
-        err = register_server();
-        if (err)
-            diag_error_text(err, text, sizeof(text));
-        snprintf(fixes[(*count)++], FIX_TEXT_MAX, "registered %s to \"%s\" (as %s /regserver): %s",
-                 f->id->progid, f->program_utf8, f->id->appid_name, err ? text : "done");
-        attempted++;
+        /* MOM starts what is registered as SYSTEM: only a copy that only
+         * administrators may replace (regsafe.h). */
+        if (!diag_fix_may_register(f, why, sizeof(why))) {
+            snprintf(fixes[(*count)++], FIX_TEXT_MAX, "refused to register %s to \"%s\": %s. "
+                     "Nothing was registered. Copy %s to the KB's folder for your versions (see "
+                     "\"helper file\"), on a local disk where only administrators may write, "
+                     "and run /diagnose /fix there", f->id->progid, f->program_utf8, why,
+                     f->id->exe_name);
+            refused = 1;
+        } else {
+            err = register_server();
+            if (err)
+                diag_error_text(err, text, sizeof(text));
+            snprintf(fixes[(*count)++], FIX_TEXT_MAX, "registered %s to \"%s\" (as %s /regserver): %s",
+                     f->id->progid, f->program_utf8, f->id->appid_name, err ? text : "done");
+            attempted++;
+        }
     }
     if (any_not_pass(r, key, ARRAYSIZE(key)) || r[DIAG_PUBLISH].status == DIAG_FAIL) {
         err = publish();
@@ -209,7 +221,7 @@ static size_t apply_fixes(const struct diag_result *r, const struct diag_facts *
         (*count)++, attempted++;
     else if (fixes[*count][0])
         (*count)++;
-    if (!attempted)
+    if (!attempted && !refused)
         snprintf(fixes[(*count)++], FIX_TEXT_MAX, "nothing to repair: the registration and the key "
                  "are as /regserver and Publish() leave them");
     return attempted;

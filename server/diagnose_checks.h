@@ -28,6 +28,14 @@ void diagnose_key_checks(struct diag_result *results, struct diag_facts *facts);
  * ProgID, type library and proxy/stub. */
 void diagnose_registration_checks(struct diag_result *results, struct diag_facts *facts);
 
+/* For /fix: is PROGRAM (the same file, whatever its name) at one of the
+ * KB's locations for KIND (*kb), and does KIND's LocalServer32 already
+ * name it (*registered)? */
+void diag_fix_location(const WCHAR *program, enum identity_kind kind, int *kb, int *registered);
+/* May /fix register this program (diagnose_fixsafe.c, deciding with
+ * regsafe.c)?  1, or 0 with WHY saying why not. */
+int diag_fix_may_register(const struct diag_facts *f, char *why, size_t why_size);
+
 /* UTF-8 of a wide string into out (truncated to fit, always terminated). */
 void diag_utf8(const WCHAR *wide, char *out, size_t size);
 /* "error N: <system text>" for a Win32 code or HRESULT. */

@@ -420,6 +420,61 @@ static void check_proxystub(struct diag_result *results, const struct diag_facts
              "\"%s\", which does not exist: early-bound callers cannot marshal it", u8ps, u8dll);
 }
 
+/* An unquoted LocalServer32 whose path has a blank: CreateProcess tries
+ * each blank in turn (C:\Program.exe first), and on Windows 2000 Everyone
+ * may create files in C:\.  FAIL when a file it would try first exists
+ * (COM starts that instead, as SYSTEM under MOM), else WARN.  Returns
+ * whether it set the result. */
+static BOOL check_unquoted(struct diag_result *results, const struct diag_facts *f,
+                           const char *u8value, const char *u8path)
+{
+    char tried[PATH_CHARS * 3], first[PATH_CHARS * 3] = "", remedy[DIAG_REMEDY_MAX];
+    WCHAR *wide;
+    unsigned i;
+    BOOL exists = FALSE;
+
+    for (i = 0; !exists && localserver_unquoted_try(u8value, i, tried, sizeof(tried)); i++) {
+        if (!first[0])
+            snprintf(first, sizeof(first), "%s", tried);
+        if ((wide = wide_from_utf8(tried))) {
+            exists = is_file(wide);
+            free(wide);
+        }
+    }
+    if (!first[0])
+        return FALSE;
+    snprintf(remedy, sizeof(remedy), "/diagnose /fix (or %s /regserver in the KB's folder) "
+             "writes it quoted%s", f->id->appid_name,
+             exists ? "; then find out who put that file there, and remove it" : "");
+    if (exists)
+        diag_set(results, DIAG_LOCALSERVER32, DIAG_FAIL, remedy, "%s is not quoted: Windows "
+                 "tries %s before \"%s\", and that file exists: COM would start it instead",
+                 u8value, tried, u8path);
+    else
+        diag_set(results, DIAG_LOCALSERVER32, DIAG_WARN, remedy, "%s is not quoted: Windows "
+                 "would try %s first (not there now; whoever may create it takes over what "
+                 "COM starts, as SYSTEM under MOM), then \"%s\"", u8value, first, u8path);
+    return TRUE;
+}
+
+void diag_fix_location(const WCHAR *program, enum identity_kind kind, int *kb, int *registered)
+{
+    WCHAR folder[MAX_PATH], path[PATH_CHARS], reg[PATH_CHARS];
+    size_t i;
+
+    *kb = 0;
+    *registered = registered_program(kind, reg, PATH_CHARS) && is_file(reg) && same_file(reg, program);
+    for (i = 0; i < ARRAYSIZE(kb_locations); i++) {
+        if (kb_locations[i].kind != kind ||
+            FAILED(SHGetFolderPathW(NULL, kb_locations[i].csidl, NULL, SHGFP_TYPE_CURRENT, folder)))
+            continue;
+        _snwprintf(path, ARRAYSIZE(path), L"%ls\\%ls", folder, kb_locations[i].relative);
+        path[ARRAYSIZE(path) - 1] = 0;
+        if (is_file(path) && same_file(path, program))
+            *kb = 1;
+    }
+}
+
 void diagnose_registration_checks(struct diag_result *results, struct diag_facts *f)
 {
     WCHAR key[96], value[1024], path[PATH_CHARS], resolved[PATH_CHARS];
@@ -454,8 +509,9 @@ void diagnose_registration_checks(struct diag_result *results, struct diag_facts
                  "LocalServer32 (\"%s\") names no program", u8value);
     } else {
         diag_utf8(path, u8path, sizeof(u8path));
-        diag_set(results, DIAG_LOCALSERVER32, DIAG_PASS, NULL, "%s: COM starts \"%s\" -Embedding",
-                 u8value, u8path);
+        if (!check_unquoted(results, f, u8value, u8path))
+            diag_set(results, DIAG_LOCALSERVER32, DIAG_PASS, NULL, "%s: COM starts \"%s\" -Embedding",
+                     u8value, u8path);
     }
 
     snprintf(file_remedy, sizeof(file_remedy), "copy %s there from another source (KB 911143), or "
@@ -466,10 +522,14 @@ void diagnose_registration_checks(struct diag_result *results, struct diag_facts
     } else {
         attrs = GetFileAttributesW(path);
         /* A bare name is found on the search path, as CreateProcess would. */
-        if (attrs == INVALID_FILE_ATTRIBUTES && !wcschr(path, L'\\') &&
-            SearchPathW(NULL, path, NULL, ARRAYSIZE(resolved), resolved, NULL)) {
-            lstrcpyW(path, resolved);
-            attrs = GetFileAttributesW(path);
+        if (attrs == INVALID_FILE_ATTRIBUTES && !wcschr(path, L'\\')) {
+            /* 0: not found; ARRAYSIZE or more: the size it would need,
+             * with resolved left undefined. */
+            DWORD n = SearchPathW(NULL, path, NULL, ARRAYSIZE(resolved), resolved, NULL);
+            if (n && n < ARRAYSIZE(resolved)) {
+                lstrcpyW(path, resolved);
+                attrs = GetFileAttributesW(path);
+            }
         }
         diag_utf8(path, u8path, sizeof(u8path));
         if (attrs == INVALID_FILE_ATTRIBUTES)

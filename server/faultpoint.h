@@ -16,6 +16,10 @@
  *                own answer where Wine would give another (NTE_BAD_KEYSET
  *                for a container another account owns, ERROR_ACCESS_DENIED
  *                on an object Wine never protects).  0 when not selected.
+ *   text:POINT=TEXT  FAULT_TEXT(POINT, BUF, SIZE) copies TEXT (up to the next
+ *                comma) to BUF and is true: a value the caller uses instead
+ *                of asking Windows (an SDDL security descriptor where Wine
+ *                keeps none).  False, BUF untouched, when not selected.
  * POINT may be a string built at run time (one per loop step, say). */
 #ifndef EMPKP_FAULTPOINT_H
 #define EMPKP_FAULTPOINT_H
@@ -59,14 +63,38 @@ static inline DWORD fault_error(const char *point)
     code = strtoul(at + strlen(want), &end, 0);
     return (*end == ',' || *end == 0) ? (DWORD)code : 0;
 }
+/* The TEXT of a "text:POINT=TEXT" entry of EMPKP_FAULT into buf. */
+static inline BOOL fault_text(const char *point, char *buf, size_t size)
+{
+    char list[512], want[128], *at, *end;
+    DWORD n = GetEnvironmentVariableA("EMPKP_FAULT", list + 1, sizeof(list) - 1);
+    size_t len;
+
+    if (n == 0 || n >= sizeof(list) - 1 || !size)
+        return FALSE;
+    list[0] = ',';
+    snprintf(want, sizeof(want), ",text:%s=", point);
+    if (!(at = strstr(list, want)))
+        return FALSE;
+    at += strlen(want);
+    end = strchr(at, ',');
+    len = end ? (size_t)(end - at) : strlen(at);
+    if (len >= size)
+        return FALSE;
+    memcpy(buf, at, len);
+    buf[len] = 0;
+    return TRUE;
+}
 #define FAULT_CRASH(point) \
     do { if (fault_selected("kill", (point))) TerminateProcess(GetCurrentProcess(), FAULT_EXIT_CODE); } while (0)
 #define FAULT_FAIL(point) fault_selected("fail", (point))
 #define FAULT_ERROR(point) fault_error(point)
+#define FAULT_TEXT(point, buf, size) fault_text((point), (buf), (size))
 #else
 #define FAULT_CRASH(point) do { (void)(point); } while (0)
 #define FAULT_FAIL(point) ((void)(point), 0)
 #define FAULT_ERROR(point) ((void)(point), (DWORD)0)
+#define FAULT_TEXT(point, buf, size) ((void)(point), (void)(buf), (void)(size), 0)
 #endif
 
 #endif

@@ -57,3 +57,34 @@ int localserver_path(const char *value, char *out, size_t size, int *quoted)
     out[len] = 0;
     return 1;
 }
+
+int localserver_unquoted_try(const char *value, unsigned index, char *out, size_t size)
+{
+    char path[1024];
+    const char *p, *part;
+    size_t len;
+    int quoted;
+    unsigned n = 0;
+
+    if (out && size)
+        out[0] = 0;
+    if (!out || !size || !localserver_path(value, path, sizeof(path), &quoted) || quoted)
+        return 0;
+    for (p = path; *p; p++) {
+        if (!is_blank(*p) || p == path)
+            continue;
+        if (n++ != index)
+            continue;
+        len = (size_t)(p - path);
+        for (part = p; part > path && part[-1] != '\\' && part[-1] != '/'; part--)
+            ;
+        if (len + 5 > size)
+            return 0;
+        memcpy(out, path, len);
+        out[len] = 0;
+        if (!memchr(part, '.', (size_t)(p - part)))
+            memcpy(out + len, ".exe", 5);
+        return 1;
+    }
+    return 0;
+}

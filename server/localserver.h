@@ -20,4 +20,13 @@
  * in size bytes.  *quoted (may be NULL) tells whether it was quoted. */
 int localserver_path(const char *value, char *out, size_t size, int *quoted);
 
+/* The programs CreateProcess would try before the one VALUE names, when
+ * VALUE is unquoted and that path has blanks: for
+ * C:\Program Files\Exchsrvr\bin\empkp.exe, first C:\Program.exe.  Each
+ * blank inside the path ends a try (".exe" appended when its last part has
+ * no extension, as CreateProcess does).  Writes the INDEX-th (from 0) to
+ * out and returns 1; 0 (out = "") when there is none: VALUE quoted, no
+ * blank in the path, INDEX past the last, or it does not fit. */
+int localserver_unquoted_try(const char *value, unsigned index, char *out, size_t size);
+
 #endif

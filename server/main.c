@@ -37,10 +37,18 @@ static DWORD run(const struct cmdline *cmd)
         err = register_server();
         report("/regserver", err);
         return err;
-    case CMDLINE_UNREGSERVER:
-        err = unregister_server();
+    case CMDLINE_UNREGSERVER: {
+        char left[MAX_PATH * 12 + 400];
+        err = unregister_server_report(left, sizeof(left));
         report("/unregserver", err);
+        if (left[0]) {
+            snprintf(msg, sizeof(msg), "empkp: /unregserver: ");
+            console_write(0, msg);
+            console_write(0, left);
+            console_write(0, "\n");
+        }
         return err;
+    }
     case CMDLINE_EMBEDDING:
         return server_run();
     case CMDLINE_PUBLISH:

@@ -29,6 +29,7 @@
 #include "eventlog.h"
 #include "faultpoint.h"
 #include "localserver.h"
+#include "regsafe.h"
 #include "self.h"
 #include "typelib.h"
 
@@ -352,14 +353,79 @@ static DWORD unregister_shared(const struct names *n)
     return first;
 }
 
+static BOOL file_id(const WCHAR *path, BY_HANDLE_FILE_INFORMATION *info)
+{
+    HANDLE h = CreateFileW(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    BOOL ok;
+
+    if (h == INVALID_HANDLE_VALUE)
+        return FALSE;
+    ok = GetFileInformationByHandle(h, info);
+    CloseHandle(h);
+    return ok;
+}
+
+/* Does this identity's LocalServer32 name a program other than this one?
+ * Then OTHER gets that program (as LocalServer32 names it).  One file
+ * under two names (C:\PROGRA~1\... and C:\Program Files\...) is ours. */
+static BOOL registered_elsewhere(const struct names *n, WCHAR *other, DWORD size)
+{
+    WCHAR value[MAX_PATH * 2 + 64];
+    char *utf8, path[MAX_PATH * 6];
+    WCHAR *wide;
+    BY_HANDLE_FILE_INFORMATION a, b;
+    int present = 0, same = 0;
+
+    other[0] = 0;
+    get_string(L"CLSID", n->clsid, L"LocalServer32", NULL, value, ARRAYSIZE(value));
+    if (value[0] && (utf8 = utf8_from_wide(value))) {
+        if (localserver_path(utf8, path, sizeof(path), NULL) && (wide = wide_from_utf8(path))) {
+            present = 1;
+            same = !lstrcmpiW(wide, n->exe_path) ||
+                   (file_id(wide, &a) && file_id(n->exe_path, &b) &&
+                    a.dwVolumeSerialNumber == b.dwVolumeSerialNumber &&
+                    a.nFileIndexHigh == b.nFileIndexHigh && a.nFileIndexLow == b.nFileIndexLow);
+            lstrcpynW(other, wide, (int)size);
+            free(wide);
+        }
+        free(utf8);
+    }
+    return regsafe_unreg_decide(present, same) == REGSAFE_UNREG_LEAVE;
+}
+
 DWORD unregister_server(void)
 {
-    struct names n;
-    WCHAR value[64];
-    DWORD err = get_names(&n), first, e;
+    return unregister_server_report(NULL, 0);
+}
 
+DWORD unregister_server_report(char *left, size_t left_size)
+{
+    struct names n;
+    WCHAR value[64], other[MAX_PATH * 2];
+    DWORD err = get_names(&n), first, e;
+    char *u8other, *u8self;
+
+    if (left && left_size)
+        left[0] = 0;
     if (err)
         return err;
+    /* Another program's registration (the original helper, another copy)
+     * is not ours to remove: everything of this identity stays, and so do
+     * the keys both identities share. */
+    if (registered_elsewhere(&n, other, ARRAYSIZE(other))) {
+        if (left && left_size) {
+            u8other = utf8_from_wide(other);
+            u8self = utf8_from_wide(n.exe_path);
+            snprintf(left, left_size, "left %ls registered: its LocalServer32 names %s, not this "
+                     "program (%s). Nothing was removed. Run that program's /unregserver, or "
+                     "/regserver here first to make this copy the registered one",
+                     n.progid, u8other ? u8other : "another program", u8self ? u8self : "?");
+            free(u8other);
+            free(u8self);
+        }
+        return ERROR_SUCCESS;
+    }
     first = unregister_shared(&n);
     if ((e = delete_classes_key(L"CLSID", n.clsid)) && !first)
         first = e;

@@ -82,6 +82,7 @@ verdict() {
 }
 # fix_line REGEX: the report has a "FIX ..." line matching REGEX.
 fix_line() { grep -E "^FIX .*$1" "$log/diag.txt" >/dev/null || { WHY="no FIX line matching $1"; return 1; }; }
+gone_key() { ! reg_q "$1" "$classes_view" || { WHY="still present: $1"; return 1; }; }
 no_fail() { ! grep -q '^FAIL ' "$log/diag.txt" || { WHY=$(grep '^FAIL ' "$log/diag.txt" | head -n 2); return 1; }; }
 # The registry and key store as /diagnose may not change them.
 snapshot() {
@@ -385,8 +386,98 @@ check "diagnose/$arch fault build, fail:exmpls-write: COM server's Publish() ret
     line FAIL 'Publish\(\)' 'returned ErrID 5'
 check "diagnose/$arch fault build, fail:exmpls-write: verdict 10000" verdict 10000
 check "diagnose/$arch fault build: LocalServer32 names the fault build" line PASS 'LocalServer32' 'empkp-faults.exe'
+
+# /fix and who may write the folder: Wine keeps no real ACLs, so the fault
+# build substitutes Windows' answer (diagnose_fixsafe.c).  The fault build is
+# the file LocalServer32 names, so only the descriptor or the drive decides.
+wrun 60 "$log/reg.out" "${REG[@]}" delete "$C\\AppID\\$APPID" /f "$classes_view"
+appid_gone() { ! reg_q "$C\\AppID\\$APPID" "$classes_view" || { WHY="the AppID is back"; return 1; }; }
+EMPKP_FAULT='text:fix-folder-sd=O:BAD:(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;BU)' \
+    diagnose "$FEXE" -- /fix
+check "diagnose/$arch /fix, folder Users may modify (injected SD): refuses, naming Users" \
+    fix_line 'refused to register EMPKP.PubKeyPublisher.*the folder of .*empkp-faults.exe lets Users'
+check "diagnose/$arch /fix, folder Users may modify: nothing registered" appid_gone
+EMPKP_FAULT='text:fix-file-sd=O:S-1-5-21-1-2-3-1000D:(A;;FA;;;BA)' diagnose "$FEXE" -- /fix
+check "diagnose/$arch /fix, file owned by another account (injected SD): refuses, naming it" \
+    fix_line 'refused to register.*the file of .*is owned by S-1-5-21-1-2-3-1000'
+check "diagnose/$arch /fix, file owned by another account: nothing registered" appid_gone
+EMPKP_FAULT='err:fix-drive=2' diagnose "$FEXE" -- /fix
+check "diagnose/$arch /fix on a removable drive (injected GetDriveType): refuses" \
+    fix_line 'refused to register.*is on a removable drive'
+check "diagnose/$arch /fix on a removable drive: nothing registered" appid_gone
+EMPKP_FAULT='text:fix-folder-sd=O:BAD:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU),text:fix-file-sd=O:SYD:(A;;FA;;;BA)(A;;0x1200a9;;;WD)' \
+    diagnose "$FEXE" -- /fix
+check "diagnose/$arch /fix, administrators-only folder and file (injected SDs): registers" \
+    fix_line 'registered EMPKP.PubKeyPublisher to .*empkp-faults.exe.*: done'
+check "diagnose/$arch /fix, administrators-only: the AppID is back" line PASS 'AppID' '"EMPKP": DCOM Config lists it'
+
+# An unregistration that fails on a child key that enumerates but will not
+# open ("not found"): it must end with an error, not loop for ever.
 wait_servers_gone
-wrun 120 "$log/unreg-faults.out" "$WINE" "$FEXE" /unregserver
+wrun 60 "$log/reg.out" "${REG[@]}" add "$C\\CLSID\\$CLSID\\Stuck" /f "$classes_view"
+EMPKP_FAULT='err:regdel-open:Stuck=2' wrun 60 "$log/unreg-stuck.out" "$WINE" "$FEXE" /unregserver; rc=$?
+WHY="exit $rc (124: it hung)" check "diagnose/$arch /unregserver, a child key that will not open: fails, does not hang" \
+    bash -c "[[ $rc -ne 0 && $rc -ne 124 ]]"
+wait_servers_gone
+wrun 120 "$log/unreg-faults.out" "$WINE" "$FEXE" /unregserver; rc=$?
+WHY="exit $rc" check "diagnose/$arch /unregserver without the fault: exits 0" test "$rc" -eq 0
+check "diagnose/$arch /unregserver without the fault: the CLSID is gone" gone_key "$C\\CLSID\\$CLSID"
+healthy
+
+# --- /fix and where the program is -----------------------------------------------------
+# A copy in C:\temp: MOM would start it as SYSTEM every night.
+mkdir -p "$cdrive/temp"
+cp "$out/empkp.exe" "$cdrive/temp/empkp.exe"
+TEXE='C:\temp\empkp.exe'
+wait_servers_gone
+wrun 120 "$log/unreg.out" "$WINE" "$EXE" /unregserver
+before=$(snapshot)
+diagnose "$TEXE" -- /fix
+check "diagnose/$arch /fix from C:\\temp: refuses, not a KB location" \
+    fix_line 'refused to register EMPKP.PubKeyPublisher to "C:.temp.empkp.exe": .*not at one of the KB.s locations'
+check "diagnose/$arch /fix from C:\\temp: says what to do" fix_line 'Copy empkp.exe to the KB.s folder'
+check "diagnose/$arch /fix from C:\\temp: verdict stays 10001 (nothing registered)" verdict 10001
+WHY="the registry changed" check "diagnose/$arch /fix from C:\\temp: registry unchanged" test "$(snapshot)" = "$before"
+# The same copy reached through a UNC path (Wine maps \\server\share to
+# dosdevices/unc/server/share).
+mkdir -p "$WINEPREFIX/dosdevices/unc/empkphost"
+ln -sfn "$cdrive/temp" "$WINEPREFIX/dosdevices/unc/empkphost/share"
+diagnose '\\empkphost\share\empkp.exe' -- /fix
+check "diagnose/$arch /fix from a UNC path: refuses, names the UNC path" fix_line 'refused to register.*a UNC path'
+WHY="the registry changed" check "diagnose/$arch /fix from a UNC path: registry unchanged" test "$(snapshot)" = "$before"
+wrun 120 "$log/heal.out" "$WINE" "$EXE" /regserver
+
+# /unregserver from the copy: the registration names the KB's copy, not it.
+wait_servers_gone
+wrun 120 "$log/unreg-foreign.out" "$WINE" "$TEXE" /unregserver; rc=$?
+WHY="exit $rc: $(tr -d '\r' <"$log/unreg-foreign.out")" \
+    check "diagnose/$arch /unregserver of another program's registration: exit 0, says what was left" \
+    rc_and_grep "$rc" 0 "$log/unreg-foreign.out" 'left EMPKP.PubKeyPublisher registered: its LocalServer32 names C:.Program Files.Exchsrvr.bin.empkp.exe, not this program'
+v=$(reg_val "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32")
+WHY="LocalServer32 is [$v]" check "diagnose/$arch /unregserver of another program's registration: left it" test "$v" = "\"$EXE\""
+reg_q "$C\\EMPKP.PubKeyPublisher" "$classes_view"; rc=$?
+WHY="the ProgID is gone" check "diagnose/$arch /unregserver of another program's registration: its ProgID stays" test "$rc" -eq 0
+rm -f "$cdrive/temp/empkp.exe"
+
+# --- an unquoted LocalServer32 with a blank ---------------------------------------------
+reg_set_default "$C\\CLSID\\$CLSID\\LocalServer32" "$EXE"
+wait_servers_gone
+diagnose --
+check "diagnose/$arch unquoted LocalServer32: WARNs, naming C:\\Program.exe" \
+    line WARN 'LocalServer32' 'is not quoted: Windows would try C:.Program\.exe first'
+check "diagnose/$arch unquoted LocalServer32, no C:\\Program.exe: verdict 9986" verdict 9986
+printf 'not a program\r\n' >"$cdrive/Program.exe"
+wait_servers_gone
+diagnose --
+check "diagnose/$arch unquoted LocalServer32 and C:\\Program.exe exists: FAILs, naming it" \
+    line FAIL 'LocalServer32' 'tries C:.Program\.exe before .*and that file exists'
+check "diagnose/$arch unquoted LocalServer32 and C:\\Program.exe exists: verdict 10001" verdict 10001
+wait_servers_gone
+diagnose -- /fix
+v=$(reg_val "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32")
+WHY="LocalServer32 is [$v]" check "diagnose/$arch unquoted LocalServer32, /fix: rewritten quoted" test "$v" = "\"$EXE\""
+check "diagnose/$arch unquoted LocalServer32, after /fix: PASS" line PASS 'LocalServer32' 'COM starts'
+rm -f "$cdrive/Program.exe"
 healthy
 
 # --- ExchKP.PubKeyPublisher -----------------------------------------------------------

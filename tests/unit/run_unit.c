@@ -23,6 +23,7 @@ int main(void)
     srunner_add_suite(sr, sdcheck_suite());
     srunner_add_suite(sr, dcom_perm_suite());
     srunner_add_suite(sr, benchstats_suite());
+    srunner_add_suite(sr, regsafe_suite());
 #ifdef _WIN32
     srunner_add_suite(sr, keygen_suite());
 #else

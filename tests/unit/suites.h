@@ -16,6 +16,7 @@ Suite *credtool_suite(void);  /* test_credtool.c: tools/credargs.c, tools/credin
 Suite *sdcheck_suite(void);   /* test_sdcheck.c: server/sdcheck.c */
 Suite *dcom_perm_suite(void); /* test_dcom_perm.c: server/dcom_perm.c */
 Suite *benchstats_suite(void); /* test_benchstats.c: tests/bench/benchstats.c */
+Suite *regsafe_suite(void);   /* test_regsafe.c: server/regsafe.c */
 #ifdef _WIN32
 Suite *keygen_suite(void);    /* test_keygen.c: our patches to libcrypto's RSA keygen */
 #endif

@@ -131,6 +131,48 @@ START_TEST(test_localserver_nothing_or_too_long)
 }
 END_TEST
 
+/* An unquoted LocalServer32 with blanks: what CreateProcess tries first. */
+START_TEST(test_localserver_unquoted_tries)
+{
+    char out[260];
+
+    ck_assert_int_eq(localserver_unquoted_try("C:\\Program Files\\Exchsrvr\\bin\\empkp.exe", 0,
+                                              out, sizeof(out)), 1);
+    ck_assert_str_eq(out, "C:\\Program.exe");
+    ck_assert_int_eq(localserver_unquoted_try("C:\\Program Files\\Exchsrvr\\bin\\empkp.exe", 1,
+                                              out, sizeof(out)), 0);
+    ck_assert_str_eq(out, "");
+    /* MSDN's own example, with -Embedding as COM appends it. */
+    ck_assert_int_eq(localserver_unquoted_try("c:\\program files\\sub dir\\program name.exe -Embedding",
+                                              0, out, sizeof(out)), 1);
+    ck_assert_str_eq(out, "c:\\program.exe");
+    ck_assert_int_eq(localserver_unquoted_try("c:\\program files\\sub dir\\program name.exe -Embedding",
+                                              1, out, sizeof(out)), 1);
+    ck_assert_str_eq(out, "c:\\program files\\sub.exe");
+    ck_assert_int_eq(localserver_unquoted_try("c:\\program files\\sub dir\\program name.exe -Embedding",
+                                              2, out, sizeof(out)), 1);
+    ck_assert_str_eq(out, "c:\\program files\\sub dir\\program.exe");
+    ck_assert_int_eq(localserver_unquoted_try("c:\\program files\\sub dir\\program name.exe -Embedding",
+                                              3, out, sizeof(out)), 0);
+    /* A part with an extension is tried as it is. */
+    ck_assert_int_eq(localserver_unquoted_try("C:\\My.Tools x\\empkp.exe", 0, out, sizeof(out)), 1);
+    ck_assert_str_eq(out, "C:\\My.Tools");
+    /* Quoted, or no blank in the path (arguments do not count): nothing. */
+    ck_assert_int_eq(localserver_unquoted_try("\"C:\\Program Files\\Exchsrvr\\bin\\empkp.exe\"", 0,
+                                              out, sizeof(out)), 0);
+    ck_assert_int_eq(localserver_unquoted_try("C:\\PROGRA~1\\Exchsrvr\\bin\\empkp.exe -Embedding", 0,
+                                              out, sizeof(out)), 0);
+    ck_assert_int_eq(localserver_unquoted_try("  C:\\x\\empkp.exe", 0, out, sizeof(out)), 0);
+    ck_assert_int_eq(localserver_unquoted_try(NULL, 0, out, sizeof(out)), 0);
+    ck_assert_int_eq(localserver_unquoted_try("C:\\a b\\x.exe", 0, NULL, 10), 0);
+    /* "C:\a" + ".exe" + NUL is 9 bytes: 8 is too few. */
+    ck_assert_int_eq(localserver_unquoted_try("C:\\a b\\x.exe", 0, out, 8), 0);
+    ck_assert_str_eq(out, "");
+    ck_assert_int_eq(localserver_unquoted_try("C:\\a b\\x.exe", 0, out, 9), 1);
+    ck_assert_str_eq(out, "C:\\a.exe");
+}
+END_TEST
+
 Suite *identity_suite(void)
 {
     Suite *s = suite_create("identity");
@@ -142,6 +184,7 @@ Suite *identity_suite(void)
     tcase_add_test(tc, test_names_are_the_kbs);
     tcase_add_test(tc, test_localserver_forms);
     tcase_add_test(tc, test_localserver_nothing_or_too_long);
+    tcase_add_test(tc, test_localserver_unquoted_tries);
     suite_add_tcase(s, tc);
     return s;
 }
