@@ -139,6 +139,12 @@ enum regsafe_fix_verdict regsafe_fix_decide(const struct regsafe_fix_facts *f, c
                  "the share could replace what SYSTEM runs", program);
         return REGSAFE_FIX_UNC;
     }
+    if (!(((program[0] | 0x20) >= 'a' && (program[0] | 0x20) <= 'z') && program[1] == ':' &&
+          (program[2] == '\\' || program[2] == '/'))) {
+        snprintf(reason, reason_size, "%s is not a full path on a drive letter (C:\\...), so "
+                 "not on a fixed local disk", program);
+        return REGSAFE_FIX_DRIVE;
+    }
     if (f->drive != REGSAFE_DRIVE_FIXED) {
         snprintf(reason, reason_size, "%s is on %s, not a fixed local disk", program,
                  drive_name(f->drive));

@@ -439,11 +439,14 @@ check "diagnose/$arch /fix from C:\\temp: says what to do" fix_line 'Copy empkp.
 check "diagnose/$arch /fix from C:\\temp: verdict stays 10001 (nothing registered)" verdict 10001
 WHY="the registry changed" check "diagnose/$arch /fix from C:\\temp: registry unchanged" test "$(snapshot)" = "$before"
 # The same copy reached through a UNC path (Wine maps \\server\share to
-# dosdevices/unc/server/share).
+# dosdevices/unc/server/share).  Measured: Wine 8's GetModuleFileName gives
+# the program as "UNC\empkphost\share\empkp.exe", not "\\empkphost\...", so
+# the refusal here is for a path on no drive letter; the \\server\share form itself is unit-tested (test_regsafe.c).
 mkdir -p "$WINEPREFIX/dosdevices/unc/empkphost"
 ln -sfn "$cdrive/temp" "$WINEPREFIX/dosdevices/unc/empkphost/share"
 diagnose '\\empkphost\share\empkp.exe' -- /fix
-check "diagnose/$arch /fix from a UNC path: refuses, names the UNC path" fix_line 'refused to register.*a UNC path'
+check "diagnose/$arch /fix from a UNC path: refuses (a UNC path, or no drive letter)" \
+    fix_line 'refused to register EMPKP.PubKeyPublisher to ".*empkphost.share.empkp.exe": .*(a UNC path|not a full path on a drive letter)'
 WHY="the registry changed" check "diagnose/$arch /fix from a UNC path: registry unchanged" test "$(snapshot)" = "$before"
 wrun 120 "$log/heal.out" "$WINE" "$EXE" /regserver
 

@@ -250,6 +250,14 @@ START_TEST(test_fix_decisions)
     ck_assert_int_eq(regsafe_fix_decide(&f, why, sizeof(why)), REGSAFE_FIX_DRIVE);
     f.drive = REGSAFE_DRIVE_UNKNOWN;
     ck_assert_int_eq(regsafe_fix_decide(&f, why, sizeof(why)), REGSAFE_FIX_DRIVE);
+    f.drive = REGSAFE_DRIVE_FIXED;
+    f.program = "UNC\\host\\share\\empkp.exe";   /* what Wine 8 reports for a UNC program */
+    ck_assert_int_eq(regsafe_fix_decide(&f, why, sizeof(why)), REGSAFE_FIX_DRIVE);
+    ck_assert_ptr_nonnull(strstr(why, "not a full path on a drive letter"));
+    f.program = "\\temp\\empkp.exe";
+    ck_assert_int_eq(regsafe_fix_decide(&f, why, sizeof(why)), REGSAFE_FIX_DRIVE);
+    f.program = "c:/temp/empkp.exe";   /* drive letter: on to the drive type */
+    ck_assert_int_eq(regsafe_fix_decide(&f, why, sizeof(why)), REGSAFE_FIX_FILE);
     f.program = "\\\\fileserver\\tools\\empkp.exe";
     ck_assert_int_eq(regsafe_fix_decide(&f, why, sizeof(why)), REGSAFE_FIX_UNC);
     ck_assert_ptr_nonnull(strstr(why, "UNC path"));
