@@ -349,8 +349,8 @@ arch-dist: $(SHIPPED) $(OUT)/empkpcred.exe $(DIST_DOCS) $(MSI_STAMP)
 	mkdir -p $(STAGE)
 	cp $(SHIPPED) $(OUT)/empkpcred.exe $(STAGE)/
 	$(call SIGN,$(STAGE)/empkp.exe $(STAGE)/empkpps.dll $(STAGE)/empkpcred.exe)
-	$(CRLF) packaging/install.cmd >$(STAGE)/install.cmd
-	$(CRLF) packaging/uninstall.cmd >$(STAGE)/uninstall.cmd
+	sed 's/@ARCH@/$(ARCH)/' packaging/install.cmd | $(CRLF) >$(STAGE)/install.cmd
+	sed 's/@ARCH@/$(ARCH)/' packaging/uninstall.cmd | $(CRLF) >$(STAGE)/uninstall.cmd
 	$(CRLF) README.md >$(STAGE)/README.txt
 	$(CRLF) LICENSE >$(STAGE)/LICENSE.txt
 	cat packaging/THIRD-PARTY.txt /usr/share/common-licenses/Apache-2.0 | $(CRLF) >$(STAGE)/THIRD-PARTY.txt

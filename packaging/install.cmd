@@ -49,7 +49,16 @@ rem is its exit code.
 "%DEST%\empkp.exe" /regserver
 set RC=%errorlevel%
 if not "%RC%"=="0" goto noreg
-regsvr32 /s "%DEST%\empkpps.dll"
+rem regsvr32 by its full path: a bare name would run a regsvr32.cmd (or .exe)
+rem planted in the current folder.  Which one: a 32-bit empkpps.dll needs the
+rem 32-bit regsvr32, which 64-bit Windows keeps in SysWOW64 (its System32 is
+rem 64-bit); a 64-bit one the 64-bit regsvr32, which a 32-bit cmd.exe reaches
+rem as Sysnative.  make dist writes the build's arch below.
+set "EMPKP_ARCH=@ARCH@"
+set "REGSVR32=%SystemRoot%\System32\regsvr32.exe"
+if "%EMPKP_ARCH%"=="i686" if exist "%SystemRoot%\SysWOW64\regsvr32.exe" set "REGSVR32=%SystemRoot%\SysWOW64\regsvr32.exe"
+if "%EMPKP_ARCH%"=="x86_64" if exist "%SystemRoot%\Sysnative\regsvr32.exe" set "REGSVR32=%SystemRoot%\Sysnative\regsvr32.exe"
+"%REGSVR32%" /s "%DEST%\empkpps.dll"
 set RC=%errorlevel%
 if not "%RC%"=="0" goto noproxy
 

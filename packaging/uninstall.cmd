@@ -15,7 +15,12 @@ if not "%~1"=="" set "DEST=%~1"
 echo Removing empkp from "%DEST%"
 
 if not exist "%DEST%\empkpps.dll" goto server
-regsvr32 /s /u "%DEST%\empkpps.dll"
+rem regsvr32 by its full path, of the DLL's bitness (see install.cmd).
+set "EMPKP_ARCH=@ARCH@"
+set "REGSVR32=%SystemRoot%\System32\regsvr32.exe"
+if "%EMPKP_ARCH%"=="i686" if exist "%SystemRoot%\SysWOW64\regsvr32.exe" set "REGSVR32=%SystemRoot%\SysWOW64\regsvr32.exe"
+if "%EMPKP_ARCH%"=="x86_64" if exist "%SystemRoot%\Sysnative\regsvr32.exe" set "REGSVR32=%SystemRoot%\Sysnative\regsvr32.exe"
+"%REGSVR32%" /s /u "%DEST%\empkpps.dll"
 set RC=%errorlevel%
 if not "%RC%"=="0" goto noproxy
 

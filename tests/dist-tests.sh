@@ -222,14 +222,26 @@ if [[ -d $unz/$name ]]; then
     rm -rf "$cdrive/empkp-zip"; mkdir -p "$cdrive/empkp-zip"
     cp -r "$unz/$name" "$cdrive/empkp-zip/"
     zdir="C:\\empkp-zip\\$name"
-    wrun 180 "$log/install-cmd.out" "$WINE" cmd.exe /c "$zdir\\install.cmd"; rc=$?
+    # A regsvr32.cmd planted in the current folder (the zip's, as an
+    # administrator who unpacked it and typed install): cmd.exe would run it
+    # for a bare "regsvr32".  It leaves a mark and claims success.
+    planted=$cdrive/empkp-zip/$name/regsvr32.cmd
+    mark=$cdrive/empkp-tests/planted-regsvr32-ran.txt
+    rm -f "$mark"
+    printf '@echo off\r\necho %%* >>C:\\empkp-tests\\planted-regsvr32-ran.txt\r\nexit /b 0\r\n' >"$planted"
+    (cd "$cdrive/empkp-zip/$name" && wrun 180 "$log/install-cmd.out" "$WINE" cmd.exe /c "$zdir\\install.cmd"); rc=$?
     WHY="exit $rc: $(tr -d '\r' <"$log/install-cmd.out")" check "dist/$arch/install.cmd exits 0" \
         rc_and_grep "$rc" 0 "$log/install-cmd.out" 'installed and registered'
+    WHY="it ran: $(cat "$mark" 2>/dev/null)" \
+        check "dist/$arch/install.cmd does not run a regsvr32.cmd planted in the current folder" test ! -e "$mark"
     installed install.cmd
     data0_before=$(data0) key_before=$(store_key)
-    wrun 180 "$log/uninstall-cmd.out" "$WINE" cmd.exe /c "$zdir\\uninstall.cmd"; rc=$?
+    (cd "$cdrive/empkp-zip/$name" && wrun 180 "$log/uninstall-cmd.out" "$WINE" cmd.exe /c "$zdir\\uninstall.cmd"); rc=$?
     WHY="exit $rc: $(tr -d '\r' <"$log/uninstall-cmd.out")" check "dist/$arch/uninstall.cmd exits 0" \
         rc_and_grep "$rc" 0 "$log/uninstall-cmd.out" 'unregistered and removed'
+    WHY="it ran: $(cat "$mark" 2>/dev/null)" \
+        check "dist/$arch/uninstall.cmd does not run a regsvr32.cmd planted in the current folder" test ! -e "$mark"
+    rm -f "$planted"
     removed uninstall.cmd "$data0_before" "$key_before"
     wrun 180 "$log/uninstall-cmd2.out" "$WINE" cmd.exe /c "$zdir\\uninstall.cmd"; rc=$?
     WHY="exit $rc: $(tr -d '\r' <"$log/uninstall-cmd2.out")" check "dist/$arch/uninstall.cmd with nothing installed exits 0" test "$rc" -eq 0
