@@ -120,8 +120,12 @@ CHECK   := $(CHECK_$(ARCH))
 WIN_CPPFLAGS := -D_WIN32_WINNT=0x0502 -DWINVER=0x0502 -DUNICODE -D_UNICODE \
                 -DCONST_VTABLE -DCOBJMACROS -I$(GEN) -Iserver -Icrypto \
                 -I$(OPENSSL)/include
-WIN_CFLAGS   := -std=gnu11 -O2 $(WARN) $(REPRO_CFLAGS)
-WIN_LDFLAGS  := -static -static-libgcc
+# Stack canaries in our code and widl's (see README, "Supported Windows"):
+# from the static libssp (-static: never libssp-0.dll), whose few imports
+# (CryptAcquireContextA, msvcrt's _open/_write/_close) Windows 2000 has.
+WIN_HARDEN   := -fstack-protector-strong
+WIN_CFLAGS   := -std=gnu11 -O2 $(WARN) $(REPRO_CFLAGS) $(WIN_HARDEN)
+WIN_LDFLAGS  := -static -static-libgcc $(WIN_HARDEN)
 CRYPTO_LIBS  := $(OPENSSL)/lib/libcrypto.a -ladvapi32 -lcrypt32 -luser32 -lws2_32
 
 # widl output: header, GUIDs, proxy code, dlldata and the type library.
@@ -170,7 +174,7 @@ $(OBJ)/faults/%.o: server/%.c $(SERVER_HDRS)
 
 # widl's C is not ours: built with -Werror all the same, but without the
 # one warning its generated casts always raise.
-GEN_CFLAGS := -std=gnu11 -O2 $(WARN) -Wno-cast-function-type $(REPRO_CFLAGS)
+GEN_CFLAGS := -std=gnu11 -O2 $(WARN) -Wno-cast-function-type $(REPRO_CFLAGS) $(WIN_HARDEN)
 $(OBJ)/empkp_i.o: $(GEN)/empkp_i.c
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(GEN_CFLAGS) -c -o $@ $<
