@@ -371,14 +371,19 @@ static BOOL file_id(const WCHAR *path, BY_HANDLE_FILE_INFORMATION *info)
  * under two names (C:\PROGRA~1\... and C:\Program Files\...) is ours. */
 static BOOL registered_elsewhere(const struct names *n, WCHAR *other, DWORD size)
 {
-    WCHAR value[MAX_PATH * 2 + 64];
+    WCHAR value[MAX_PATH * 2 + 64], expanded[MAX_PATH * 2 + 64];
     char *utf8, path[MAX_PATH * 6];
     WCHAR *wide;
     BY_HANDLE_FILE_INFORMATION a, b;
     int present = 0, same = 0;
+    DWORD len;
 
     other[0] = 0;
     get_string(L"CLSID", n->clsid, L"LocalServer32", NULL, value, ARRAYSIZE(value));
+    /* %ProgramFiles%\... (REG_EXPAND_SZ) names the file it expands to. */
+    len = ExpandEnvironmentStringsW(value, expanded, ARRAYSIZE(expanded));
+    if (len && len <= ARRAYSIZE(expanded))
+        lstrcpyW(value, expanded);
     if (value[0] && (utf8 = utf8_from_wide(value))) {
         if (localserver_path(utf8, path, sizeof(path), NULL) && (wide = wide_from_utf8(path))) {
             present = 1;
