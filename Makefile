@@ -234,6 +234,12 @@ $(TBIN)/msgbox-text.exe: tests/e2e/msgbox-text.c
 $(TBIN)/exitcode.exe: tests/e2e/exitcode.c
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^
+# Overflows a local array on purpose, built with the shipped binaries'
+# flags: proof that their stack protector is live (tests/wine-tests.sh).
+$(TBIN)/smash.exe: tests/e2e/smash.c
+	@mkdir -p $(@D)
+	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^
+arch-tests: $(TBIN)/smash.exe
 
 $(TBIN)/empkp-faults.exe: $(SERVER_NAMES:%=$(OBJ)/faults/%.o) $(OTHER_OBJS)
 	@mkdir -p $(@D)

@@ -141,3 +141,20 @@ WHY="exit $rc" check "$arch/unregserver when not registered succeeds" test "$rc"
 wrun 180 "$log/echo-unreg.out" "$WINE" cscript.exe //nologo 'C:\empkp-tests\publish-echo.vbs'; rc=$?
 WHY="exit $rc: $(tr -d '\r' <"$log/echo-unreg.out")" check "$arch/CreateObject after unregistration fails with 429" \
     grep -q 'CreateObject failed: 429' "$log/echo-unreg.out"
+
+# --- the stack protector of the shipped binaries' flags is live -----------------
+# smash.exe (tests/e2e/smash.c, built with WIN_CFLAGS and WIN_LDFLAGS) copies
+# its argument into an 8-byte local array.  With -fstack-protector-strong,
+# libssp's __stack_chk_fail ends the process with an illegal instruction
+# (0xC000001D); without it (measured: the same source built without the
+# flag) it returned into the overwritten bytes and died of a page fault
+# (0xC0000005).  No crash dialog: it would wait for a click under Xvfb.
+wrun 60 "$log/reg.out" "${REG[@]}" add 'HKCU\Software\Wine\WineDbg' /v ShowCrashDialog /t REG_DWORD /d 0 /f
+wrun 120 "$log/smash-short.out" "$WINE" 'C:\empkp-tests\exitcode.exe' 'C:\empkp-tests\smash.exe' short
+WHY="$(tr -d '\r' <"$log/smash-short.out" | head -n 3)" \
+    check "$arch/stack protector: smash.exe with a short argument runs to its end" \
+    grep -qx 'exit=0' <(tr -d '\r' <"$log/smash-short.out")
+wrun 120 "$log/smash.out" "$WINE" 'C:\empkp-tests\exitcode.exe' 'C:\empkp-tests\smash.exe' "$(printf 'A%.0s' $(seq 120))"
+code=$(tr -d '\r' <"$log/smash.out" | sed -n 's/^exit=//p')
+WHY="exit=$code" check "$arch/stack protector: an overflowed local array ends the process (0xC000001D), no return into it" \
+    test "$code" = 3221225501
