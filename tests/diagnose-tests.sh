@@ -10,6 +10,14 @@
 #     not a PE image, a PE image for another machine (ARM64 header), the AppID
 #     removed, Publish failing on an unwritable ExMPLS (a real DACL, and the
 #     fault-point build called through COM); /format:json parses;
+#   - registration safety: /fix from C:\temp and from a UNC path refuses and
+#     changes nothing; /fix refuses a folder others may write, a file another
+#     account owns, a removable drive (descriptors and drive type injected in
+#     the fault build: Wine keeps no ACLs) and registers when only
+#     administrators may write; /unregserver from a copy leaves the KB copy's
+#     registration and says so; one failing on a child key that will not open
+#     ends instead of looping; an unquoted LocalServer32 with a blank WARNs
+#     naming C:\Program.exe, FAILs when that file exists, and /fix quotes it;
 #   - ExchKP compatibility: ExchKP.exe in the KB's MOM 2000 SP1 folder,
 #     ExchKP /regserver, the KB's Exchange 2000 / MOM 2000 SP1 script verbatim
 #     (message box shows 0), the same DATA0 as EMPKP's, both identities side
