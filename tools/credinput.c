@@ -133,7 +133,8 @@ enum credinput_status credinput_decode(const unsigned char *in, size_t len,
     return CREDINPUT_OK;
 }
 
-enum credinput_status credinput_console_line(const uint16_t *in, size_t len, size_t *n)
+enum credinput_status credinput_console_line(const uint16_t *in, size_t len, size_t cap,
+                                             size_t *n)
 {
     size_t i;
 
@@ -148,7 +149,9 @@ enum credinput_status credinput_console_line(const uint16_t *in, size_t len, siz
         if (in[i] == 0)
             return CREDINPUT_NUL;
     }
-    if (i == len)
+    /* The read buffer holds cap units and the line end: a line of cap + 1
+     * units still ends with CR there (its LF left for the next read). */
+    if (i == len || i > cap)
         return CREDINPUT_TOO_LONG;
     if (i == 0)
         return CREDINPUT_EMPTY;

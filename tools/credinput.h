@@ -37,9 +37,12 @@ enum credinput_status credinput_decode(const unsigned char *in, size_t len,
                                        uint16_t *out, size_t cap, size_t *n);
 
 /* What ReadConsoleW gave in line mode: the typed text followed by CR LF.
- * Sets *n to the length without the line end.  No line end at all means
- * the line did not fit the buffer: CREDINPUT_TOO_LONG.  An empty line is
- * CREDINPUT_EMPTY; U+0000 is CREDINPUT_NUL. */
-enum credinput_status credinput_console_line(const uint16_t *in, size_t len, size_t *n);
+ * Sets *n to the length without the line end, at most cap: that is how
+ * many units the caller may copy out of in[] into its cap-unit buffer.
+ * A line longer than cap, or no line end at all (the line did not fit the
+ * read buffer), is CREDINPUT_TOO_LONG.  An empty line is CREDINPUT_EMPTY;
+ * U+0000 is CREDINPUT_NUL. */
+enum credinput_status credinput_console_line(const uint16_t *in, size_t len, size_t cap,
+                                             size_t *n);
 
 #endif

@@ -39,7 +39,8 @@ static void console_say(const char *utf8)
     CloseHandle(out);
 }
 
-/* One line typed without echo into units[0..*n). */
+/* One line typed without echo into units[0..*n), units having room for
+ * PASSWORD_MAX_UNITS. */
 static enum password_status read_console_line(HANDLE in, uint16_t *units, size_t *n,
                                               struct password *pw)
 {
@@ -69,7 +70,7 @@ static enum password_status read_console_line(HANDLE in, uint16_t *units, size_t
     if (!ok) {
         st = PASSWORD_READ_ERROR;
     } else {
-        pw->input = credinput_console_line((const uint16_t *)line, got, n);
+        pw->input = credinput_console_line((const uint16_t *)line, got, PASSWORD_MAX_UNITS, n);
         if (pw->input == CREDINPUT_TOO_LONG)
             FlushConsoleInputBuffer(in);   /* the rest of the long line */
         if (pw->input != CREDINPUT_OK)

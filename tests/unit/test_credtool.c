@@ -266,15 +266,54 @@ START_TEST(test_console_line)
     static const uint16_t nul[] = { 'p', 0, '\r', '\n' };
     size_t n = 7;
 
-    ck_assert_int_eq(credinput_console_line(typed, 4, &n), CREDINPUT_OK);
+    ck_assert_int_eq(credinput_console_line(typed, 4, 8, &n), CREDINPUT_OK);
     ck_assert_uint_eq(n, 2);
-    ck_assert_int_eq(credinput_console_line(lf, 2, &n), CREDINPUT_OK);
+    ck_assert_int_eq(credinput_console_line(lf, 2, 8, &n), CREDINPUT_OK);
     ck_assert_uint_eq(n, 1);
-    ck_assert_int_eq(credinput_console_line(full, 3, &n), CREDINPUT_TOO_LONG);
+    ck_assert_int_eq(credinput_console_line(full, 3, 8, &n), CREDINPUT_TOO_LONG);
     ck_assert_uint_eq(n, 0);
-    ck_assert_int_eq(credinput_console_line(empty, 2, &n), CREDINPUT_EMPTY);
-    ck_assert_int_eq(credinput_console_line(nul, 4, &n), CREDINPUT_NUL);
-    ck_assert_int_eq(credinput_console_line(NULL, 0, &n), CREDINPUT_EMPTY);
+    ck_assert_int_eq(credinput_console_line(empty, 2, 8, &n), CREDINPUT_EMPTY);
+    ck_assert_int_eq(credinput_console_line(nul, 4, 8, &n), CREDINPUT_NUL);
+    ck_assert_int_eq(credinput_console_line(NULL, 0, 8, &n), CREDINPUT_EMPTY);
+}
+END_TEST
+
+/* password.c reads the console into PASSWORD_MAX_UNITS + 2 units (room
+ * for CR LF) and copies *n units into a PASSWORD_MAX_UNITS buffer.  A line
+ * of exactly the capacity fits; one unit more arrives as the capacity + 1
+ * units and CR (its LF left in the console), and must not be accepted. */
+#define CONSOLE_CAP 1024
+START_TEST(test_console_line_capacity)
+{
+    static uint16_t buf[CONSOLE_CAP + 2];
+    size_t i, n = 7;
+
+    for (i = 0; i < CONSOLE_CAP + 2; i++)
+        buf[i] = 'a';
+    buf[CONSOLE_CAP] = '\r';
+    buf[CONSOLE_CAP + 1] = '\n';
+    ck_assert_int_eq(credinput_console_line(buf, CONSOLE_CAP + 2, CONSOLE_CAP, &n), CREDINPUT_OK);
+    ck_assert_uint_eq(n, CONSOLE_CAP);
+
+    buf[CONSOLE_CAP] = 'a';
+    buf[CONSOLE_CAP + 1] = '\r';
+    n = 7;
+    ck_assert_int_eq(credinput_console_line(buf, CONSOLE_CAP + 2, CONSOLE_CAP, &n),
+                     CREDINPUT_TOO_LONG);
+    ck_assert_uint_eq(n, 0);
+
+    /* The same at a small capacity, with a bare CR and a bare LF. */
+    {
+        static const uint16_t four_cr[] = { 'a', 'b', 'c', 'd', '\r' };
+        static const uint16_t five_lf[] = { 'a', 'b', 'c', 'd', 'e', '\n' };
+        ck_assert_int_eq(credinput_console_line(four_cr, 5, 4, &n), CREDINPUT_OK);
+        ck_assert_uint_eq(n, 4);
+        ck_assert_int_eq(credinput_console_line(five_lf, 6, 4, &n), CREDINPUT_TOO_LONG);
+        ck_assert_uint_eq(n, 0);
+        ck_assert_int_eq(credinput_console_line(five_lf, 6, 5, &n), CREDINPUT_OK);
+        ck_assert_uint_eq(n, 5);
+        ck_assert_int_eq(credinput_console_line(four_cr, 5, 0, &n), CREDINPUT_TOO_LONG);
+    }
 }
 END_TEST
 
@@ -310,6 +349,7 @@ Suite *credtool_suite(void)
     tcase_add_test(tc, test_stdin_not_utf8_refused);
     tcase_add_test(tc, test_stdin_refusals);
     tcase_add_test(tc, test_console_line);
+    tcase_add_test(tc, test_console_line_capacity);
     tcase_add_test(tc, test_input_status_str);
     suite_add_tcase(s, tc);
     return s;
