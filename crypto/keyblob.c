@@ -40,7 +40,7 @@ const char *keyblob_status_str(enum keyblob_status st)
     switch (st) {
     case KEYBLOB_OK:          return "success";
     case KEYBLOB_E_NOMEM:     return "out of memory";
-    case KEYBLOB_E_BITS:      return "RSA key size not allowed (2048, 3072 or 4096 bits)";
+    case KEYBLOB_E_BITS:      return "RSA key size not allowed (1024, 2048, 3072 or 4096 bits)";
     case KEYBLOB_E_KEYGEN:    return "RSA key generation failed";
     case KEYBLOB_E_NOT_RSA:   return "key is not an RSA key";
     case KEYBLOB_E_TRUNCATED: return "key blob truncated";
@@ -61,7 +61,7 @@ const char *keyblob_status_str(enum keyblob_status st)
 
 int keyblob_bits_allowed(unsigned bits)
 {
-    return bits == 2048u || bits == 3072u || bits == 4096u;
+    return bits == KEYBLOB_COMPAT_BITS || bits == 2048u || bits == 3072u || bits == 4096u;
 }
 
 /* ---- little-endian helpers (byte by byte, any alignment, any host) ---- */
@@ -108,7 +108,7 @@ enum keyblob_status keyblob_generate(unsigned bits, EVP_PKEY **out)
         goto done;
     if (EVP_PKEY_keygen_init(ctx) <= 0)
         goto done;
-    /* bits is one of 2048/3072/4096, so the int conversion is exact. */
+    /* bits is one of 1024/2048/3072/4096, so the int conversion is exact. */
     if (EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, (int)bits) <= 0)
         goto done;
     /* 65537 is OpenSSL's default too; say it explicitly. */
@@ -147,8 +147,8 @@ static void put_header(unsigned char *buf, unsigned char type, uint32_t magic,
 }
 
 /* The public half both blob types carry.  On KEYBLOB_OK, *n_out is N (caller
- * BN_free's it; NULL on failure), *nbits its exact bit length (2048, 3072 or
- * 4096) and *e32 the exponent. */
+ * BN_free's it; NULL on failure), *nbits its exact bit length (1024, 2048,
+ * 3072 or 4096) and *e32 the exponent. */
 static enum keyblob_status get_public(const EVP_PKEY *key, BIGNUM **n_out,
                                       int *nbits, uint32_t *e32)
 {
@@ -299,8 +299,8 @@ enum keyblob_status keyblob_encode_private(const EVP_PKEY *key,
     }
 
     /* Every number is read and size-checked before the buffer exists, so a
-     * refused key never leaves a half-written blob behind.  nbits is 2048,
-     * 3072 or 4096, so half is exact and every width below fits an int. */
+     * refused key never leaves a half-written blob behind.  nbits is 1024,
+     * 2048, 3072 or 4096, so half is exact and every width below fits an int. */
     half = (size_t)nbits / 16u;
     total = KEYBLOB_HEADER_SIZE + 2u * half;          /* header + modulus */
     for (i = 0; i < N_PRIVATE_FIELDS; i++) {

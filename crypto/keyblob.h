@@ -36,11 +36,16 @@
 #define KEYBLOB_MAGIC_RSA2      0x32415352u /* "RSA2" */
 
 #define KEYBLOB_DEFAULT_BITS    2048u
+/* The smallest size allowed: by the KeyBits setting only, for credential
+ * tools that open Microsoft's Base Cryptographic Provider (MS_DEF_PROV),
+ * which imports RSA key-exchange keys of 384 to 1024 bits only (README
+ * "Key size"). */
+#define KEYBLOB_COMPAT_BITS     1024u
 
 enum keyblob_status {
     KEYBLOB_OK = 0,
     KEYBLOB_E_NOMEM,        /* allocation failed */
-    KEYBLOB_E_BITS,         /* key size not one we allow (2048, 3072, 4096);
+    KEYBLOB_E_BITS,         /* key size not one we allow (1024, 2048, 3072, 4096);
                                encode: modulus bit length not exactly one of them */
     KEYBLOB_E_KEYGEN,       /* OpenSSL key generation failed (RNG, ...) */
     KEYBLOB_E_NOT_RSA,      /* EVP_PKEY is NULL or not an RSA key (RSA-PSS included) */
@@ -75,7 +80,7 @@ enum keyblob_status keyblob_generate(unsigned bits, EVP_PKEY **out);
 /* Encode the public half of an RSA key as a PUBLICKEYBLOB into a malloc'd
  * buffer (*out, *out_len); caller frees with free().  Byte-identical to
  * OpenSSL's i2b_PublicKey_bio for the keys we accept: the modulus must be odd
- * and exactly 2048/3072/4096 bits (else KEYBLOB_E_MODULUS / KEYBLOB_E_BITS)
+ * and exactly 1024/2048/3072/4096 bits (else KEYBLOB_E_MODULUS / KEYBLOB_E_BITS)
  * and the exponent must fit a DWORD.  *out = NULL, *out_len = 0 on any
  * failure; out or out_len NULL -> KEYBLOB_E_NOMEM (nowhere to put it). */
 enum keyblob_status keyblob_encode_public(const EVP_PKEY *key,

@@ -313,7 +313,7 @@ void diag_errid_text(long errid, char *meaning, size_t meaning_size,
         m = "out of memory";
         break;
     case 13:
-        m = "the KeyBits setting (HKLM\\SOFTWARE\\EMPKP) is not 2048, 3072 or 4096";
+        m = "the KeyBits setting (HKLM\\SOFTWARE\\EMPKP) is not 1024, 2048, 3072 or 4096";
         r = "correct or delete the KeyBits value";
         break;
     case 1359:

@@ -105,7 +105,7 @@ enum data0_state data0_state_of(int present, int is_binary,
                                 const unsigned char *stored, size_t stored_len);
 
 /* The key size for a new pair from the KeyBits setting: 2048 when absent;
- * the value when it is a REG_DWORD of 2048, 3072 or 4096; otherwise 0 (the
+ * the value when it is a REG_DWORD of 1024, 2048, 3072 or 4096; otherwise 0 (the
  * caller refuses, never clamps). */
 unsigned publish_key_bits(int present, int is_dword, uint32_t value);
 

@@ -238,11 +238,11 @@ check "publish/$arch unwritable ExMPLS: DATA1..3 kept" creds_kept
 # --- the KeyBits setting ----------------------------------------------------------
 keybits() { wrun 60 "$log/reg.out" "${REG[@]}" add 'HKLM\SOFTWARE\EMPKP' /v KeyBits /t "$1" /d "$2" /f /reg:64; }
 empty_state
-keybits REG_DWORD 1024
+keybits REG_DWORD 768
 publish_cmd
-WHY="rc $rc" check "publish/$arch KeyBits 1024: refused with ErrID 13" test "$rc" -eq 13
-WHY="no event" check "publish/$arch KeyBits 1024: event names the value" grep -q '1024' "$log/publish.out"
-WHY="something was written" check "publish/$arch KeyBits 1024: nothing written" test "$(probe data0)$(probe store-public)" = absentabsent
+WHY="rc $rc" check "publish/$arch KeyBits 768: refused with ErrID 13" test "$rc" -eq 13
+WHY="no event" check "publish/$arch KeyBits 768: event names the value" grep -q '768' "$log/publish.out"
+WHY="something was written" check "publish/$arch KeyBits 768: nothing written" test "$(probe data0)$(probe store-public)" = absentabsent
 keybits REG_SZ 2048
 publish_cmd
 WHY="rc $rc" check "publish/$arch KeyBits as REG_SZ: refused with ErrID 13" test "$rc" -eq 13
@@ -251,6 +251,13 @@ publish_cmd
 d=$(probe data0)
 WHY="rc $rc, DATA0 ${#d} hex digits" check "publish/$arch KeyBits 3072: a 3072-bit key (404-byte DATA0)" \
     test "$rc-${#d}" = "0-808"
+# 1024: the compatibility choice for the Base provider (README "Key size").
+empty_state
+keybits REG_DWORD 1024
+publish_cmd
+d=$(probe data0)
+WHY="rc $rc, DATA0 ${#d} hex digits" check "publish/$arch KeyBits 1024: a 1024-bit key (148-byte DATA0)" \
+    test "$rc-${#d}" = "0-296"
 wrun 60 "$log/reg.out" "${REG[@]}" delete 'HKLM\SOFTWARE\EMPKP' /f /reg:64
 
 # --- the ExMPLS DACL --------------------------------------------------------------

@@ -99,8 +99,8 @@ static enum credcheck_value check_value(HCRYPTKEY key, DWORD mod_len,
     if (v->type != REG_BINARY)
         return CREDVAL_NOT_BINARY;
     if (v->len != mod_len)
-        return (v->len == 256 || v->len == 384 || v->len == 512) ? CREDVAL_OTHER_SIZE
-                                                                  : CREDVAL_BAD_SIZE;
+        return (v->len == 128 || v->len == 256 || v->len == 384 || v->len == 512)
+                   ? CREDVAL_OTHER_SIZE : CREDVAL_BAD_SIZE;
     memcpy(buf, v->data, v->len);
     len = v->len;
     if (!CryptDecrypt(key, 0, TRUE, 0, buf, &len)) {

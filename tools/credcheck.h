@@ -34,7 +34,7 @@ enum credcheck_value {
     CREDVAL_OK,
     CREDVAL_MISSING,
     CREDVAL_NOT_BINARY,     /* not REG_BINARY */
-    CREDVAL_BAD_SIZE,       /* not 256, 384 or 512 bytes */
+    CREDVAL_BAD_SIZE,       /* not 128, 256, 384 or 512 bytes */
     CREDVAL_OTHER_SIZE,     /* a ciphertext for another key size */
     CREDVAL_NO_DECRYPT,     /* CryptDecrypt refused it (padding) */
     CREDVAL_NOT_TEXT        /* decrypts, but not to UTF-16LE text */

@@ -255,7 +255,7 @@ END_TEST
 START_TEST(test_limit_3072_and_4096)
 {
     static const struct { unsigned bits; size_t max; } cases[] = {
-        { 2048, 245 }, { 3072, 373 }, { 4096, 501 },
+        { 1024, 117 }, { 2048, 245 }, { 3072, 373 }, { 4096, 501 },
     };
     size_t i, len, max, ct_len;
     unsigned char *d0, *p, *ct;
@@ -274,6 +274,46 @@ START_TEST(test_limit_3072_and_4096)
         free(p);
         free(d0);
     }
+}
+END_TEST
+
+/* KeyBits = 1024 (the Base provider's largest): a real key, so the values
+ * decrypt again.  117 bytes hold 58 UTF-16 units; 59 do not fit. */
+START_TEST(test_limit_1024_in_utf16_units)
+{
+    EVP_PKEY *k = NULL;
+    EVP_PKEY_CTX *ctx;
+    unsigned char *d0 = NULL, *ct = NULL, be[128], back[128];
+    size_t d0_len = 0, ct_len = 0, max = 0, back_len = sizeof(back), i;
+    uint16_t u[60];
+
+    for (i = 0; i < 60; i++)
+        u[i] = (uint16_t)(0x00E0 + i);   /* non-ASCII: two bytes each, as always */
+    ck_assert_int_eq(keyblob_generate(1024, &k), KEYBLOB_OK);
+    ck_assert_int_eq(keyblob_encode_public(k, &d0, &d0_len), KEYBLOB_OK);
+    ck_assert_uint_eq(d0_len, 148);
+    ck_assert_int_eq(credblob_max_plaintext(d0, d0_len, &max), CREDBLOB_OK);
+    ck_assert_uint_eq(max, 117);
+    ck_assert_int_eq(credblob_encrypt_text(d0, d0_len, u, 58, &ct, &ct_len), CREDBLOB_OK);
+    ck_assert_uint_eq(ct_len, 128);
+    memcpy(be, ct, ct_len);
+    credblob_reverse(be, ct_len);
+    ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k, NULL);
+    ck_assert_ptr_nonnull(ctx);
+    ck_assert_int_eq(EVP_PKEY_decrypt_init(ctx), 1);
+    ck_assert_int_eq(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING), 1);
+    ck_assert_int_gt(EVP_PKEY_decrypt(ctx, back, &back_len, be, ct_len), 0);
+    EVP_PKEY_CTX_free(ctx);
+    ck_assert_uint_eq(back_len, 116);
+    for (i = 0; i < 58; i++)
+        ck_assert_uint_eq(back[2 * i] | (back[2 * i + 1] << 8), u[i]);
+    free(ct);
+    ct = SENTINEL;
+    ck_assert_int_eq(credblob_encrypt_text(d0, d0_len, u, 59, &ct, &ct_len), CREDBLOB_E_TOO_LONG);
+    ck_assert_ptr_null(ct);
+    ck_assert_uint_eq(ct_len, 0);
+    free(d0);
+    EVP_PKEY_free(k);
 }
 END_TEST
 
@@ -490,6 +530,7 @@ Suite *credblob_suite(void)
     tcase_add_test(tc, test_padding_is_random);
     tcase_add_test(tc, test_limit_2048_exact_and_one_more);
     tcase_add_test(tc, test_limit_in_utf16_units);
+    tcase_add_test(tc, test_limit_1024_in_utf16_units);
     tcase_add_test(tc, test_text_is_utf16le_without_terminator);
     tcase_add_test(tc, test_units_refused);
     tcase_add_test(tc, test_bad_data0_refused);

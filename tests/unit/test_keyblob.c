@@ -344,12 +344,16 @@ static enum keyblob_status parse_with8(size_t off, unsigned char v)
 
 START_TEST(test_bits_allowed)
 {
+    ck_assert(keyblob_bits_allowed(1024));   /* KeyBits' compatibility choice */
     ck_assert(keyblob_bits_allowed(2048));
     ck_assert(keyblob_bits_allowed(3072));
     ck_assert(keyblob_bits_allowed(4096));
     ck_assert(!keyblob_bits_allowed(0));
     ck_assert(!keyblob_bits_allowed(512));
-    ck_assert(!keyblob_bits_allowed(1024));
+    ck_assert(!keyblob_bits_allowed(768));
+    ck_assert(!keyblob_bits_allowed(1023));
+    ck_assert(!keyblob_bits_allowed(1025));
+    ck_assert(!keyblob_bits_allowed(1536));
     ck_assert(!keyblob_bits_allowed(2047));
     ck_assert(!keyblob_bits_allowed(2049));
     ck_assert(!keyblob_bits_allowed(2056));
@@ -360,7 +364,7 @@ END_TEST
 
 START_TEST(test_generate_bad_bits)
 {
-    static const unsigned bad[] = { 1024u, 0u, 2047u, 8192u, 2049u, 512u, UINT_MAX };
+    static const unsigned bad[] = { 768u, 1023u, 0u, 2047u, 8192u, 2049u, 512u, UINT_MAX };
     size_t i;
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         EVP_PKEY *k = SENTINEL_PKEY;
@@ -597,9 +601,9 @@ START_TEST(test_encode_rsa_pss_refused)
 END_TEST
 
 /* A real RSA key of a size we do not allow is refused, not mis-encoded. */
-START_TEST(test_encode_rsa1024_refused)
+START_TEST(test_encode_rsa768_refused)
 {
-    EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
+    EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)768);
     unsigned char *out = SENTINEL_BUF;
     size_t out_len = 1;
     enum keyblob_status st;
@@ -813,11 +817,11 @@ START_TEST(test_private_not_rsa)
 }
 END_TEST
 
-START_TEST(test_private_rsa1024_refused)
+START_TEST(test_private_rsa768_refused)
 {
-    EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
+    EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)768);
     ck_assert_ptr_nonnull(k);
-    check_private_refused(k, KEYBLOB_E_BITS, "RSA-1024");
+    check_private_refused(k, KEYBLOB_E_BITS, "RSA-768");
     EVP_PKEY_free(k);
 }
 END_TEST
@@ -1005,7 +1009,10 @@ END_TEST
 START_TEST(test_parse_bitlen)
 {
     need_fixture();
-    ck_assert_int_eq(parse_with32(12, 1024u), KEYBLOB_E_BITLEN);
+    ck_assert_int_eq(parse_with32(12, 768u), KEYBLOB_E_BITLEN);
+    ck_assert_int_eq(parse_with32(12, 1023u), KEYBLOB_E_BITLEN);
+    /* 1024 is allowed: a 2048-bit blob that claims it has bytes too many. */
+    ck_assert_int_eq(parse_with32(12, 1024u), KEYBLOB_E_TRAILING);
     ck_assert_int_eq(parse_with32(12, 2049u), KEYBLOB_E_BITLEN);
     ck_assert_int_eq(parse_with32(12, 2056u), KEYBLOB_E_BITLEN);
     ck_assert_int_eq(parse_with32(12, 0u), KEYBLOB_E_BITLEN);
@@ -1226,6 +1233,13 @@ static void check_size(unsigned bits, size_t want_len, size_t want_priv_len)
     EVP_PKEY_free(k);
 }
 
+/* KeyBits = 1024: 20 + 128 bytes public, 20 + 9 * 64 private. */
+START_TEST(test_encode_1024)
+{
+    check_size(1024, 148u, 596u);
+}
+END_TEST
+
 START_TEST(test_encode_3072)
 {
     check_size(3072, BLOB3072_LEN, PRIV3072_LEN);
@@ -1290,14 +1304,14 @@ Suite *keyblob_suite(void)
     tcase_add_test(tc, test_parse_openssl_blob);
     tcase_add_test(tc, test_encode_not_rsa);
     tcase_add_test(tc, test_encode_rsa_pss_refused);
-    tcase_add_test(tc, test_encode_rsa1024_refused);
+    tcase_add_test(tc, test_encode_rsa768_refused);
     tcase_add_test(tc, test_encode_bad_components);
     tcase_add_test(tc, test_private_2048_header);
     tcase_add_test(tc, test_private_2048_fields);
     tcase_add_test(tc, test_private_2048_matches_openssl);
     tcase_add_test(tc, test_private_roundtrip_2048);
     tcase_add_test(tc, test_private_not_rsa);
-    tcase_add_test(tc, test_private_rsa1024_refused);
+    tcase_add_test(tc, test_private_rsa768_refused);
     tcase_add_test(tc, test_private_bad_public_half);
     tcase_add_test(tc, test_private_public_only);
     tcase_add_test(tc, test_private_field_widths);
@@ -1317,6 +1331,7 @@ Suite *keyblob_suite(void)
      * i686); Check enforces timeouts only when it forks. */
     tc = tcase_create("sizes");
     tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_encode_1024);
     tcase_add_test(tc, test_encode_3072);
     tcase_add_test(tc, test_encode_4096);
     suite_add_tcase(s, tc);

@@ -269,11 +269,13 @@ END_TEST
 START_TEST(test_key_bits_setting)
 {
     ck_assert_uint_eq(publish_key_bits(0, 0, 0), 2048);
+    ck_assert_uint_eq(publish_key_bits(1, 1, 1024), 1024);   /* Base provider's limit */
     ck_assert_uint_eq(publish_key_bits(1, 1, 2048), 2048);
     ck_assert_uint_eq(publish_key_bits(1, 1, 3072), 3072);
     ck_assert_uint_eq(publish_key_bits(1, 1, 4096), 4096);
     /* refused, never clamped */
-    ck_assert_uint_eq(publish_key_bits(1, 1, 1024), 0);
+    ck_assert_uint_eq(publish_key_bits(1, 1, 768), 0);
+    ck_assert_uint_eq(publish_key_bits(1, 1, 512), 0);
     ck_assert_uint_eq(publish_key_bits(1, 1, 2047), 0);
     ck_assert_uint_eq(publish_key_bits(1, 1, 8192), 0);
     ck_assert_uint_eq(publish_key_bits(1, 1, 0), 0);
