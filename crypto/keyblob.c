@@ -405,6 +405,154 @@ enum keyblob_status keyblob_parse_public(const unsigned char *blob, size_t len,
     return KEYBLOB_OK;
 }
 
+/* SHA-256 (FIPS 180-4), written out here rather than through EVP_Digest:
+ * the libcrypto empkp ships leaves the default provider's digests out
+ * (deps/patches/openssl-providers.patch), and CryptoAPI has SHA-256 only in
+ * the RSA/AES provider, which Windows 2000 lacks.  The unit tests compare
+ * it with the system OpenSSL's SHA-256 on many inputs. */
+static const uint32_t sha256_k[64] = {
+    0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu, 0x59f111f1u, 0x923f82a4u,
+    0xab1c5ed5u, 0xd807aa98u, 0x12835b01u, 0x243185beu, 0x550c7dc3u, 0x72be5d74u, 0x80deb1feu,
+    0x9bdc06a7u, 0xc19bf174u, 0xe49b69c1u, 0xefbe4786u, 0x0fc19dc6u, 0x240ca1ccu, 0x2de92c6fu,
+    0x4a7484aau, 0x5cb0a9dcu, 0x76f988dau, 0x983e5152u, 0xa831c66du, 0xb00327c8u, 0xbf597fc7u,
+    0xc6e00bf3u, 0xd5a79147u, 0x06ca6351u, 0x14292967u, 0x27b70a85u, 0x2e1b2138u, 0x4d2c6dfcu,
+    0x53380d13u, 0x650a7354u, 0x766a0abbu, 0x81c2c92eu, 0x92722c85u, 0xa2bfe8a1u, 0xa81a664bu,
+    0xc24b8b70u, 0xc76c51a3u, 0xd192e819u, 0xd6990624u, 0xf40e3585u, 0x106aa070u, 0x19a4c116u,
+    0x1e376c08u, 0x2748774cu, 0x34b0bcb5u, 0x391c0cb3u, 0x4ed8aa4au, 0x5b9cca4fu, 0x682e6ff3u,
+    0x748f82eeu, 0x78a5636fu, 0x84c87814u, 0x8cc70208u, 0x90befffau, 0xa4506cebu, 0xbef9a3f7u,
+    0xc67178f2u,
+};
+
+static uint32_t ror32(uint32_t x, unsigned n)
+{
+    return (x >> n) | (x << (32u - n));
+}
+
+/* One 64-byte block into the state h[8]. */
+static void sha256_block(uint32_t h[8], const unsigned char *p)
+{
+    uint32_t w[64], a, b, c, d, e, f, g, hh, t1, t2;
+    unsigned i;
+
+    for (i = 0; i < 16; i++)
+        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16
+             | (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+    for (i = 16; i < 64; i++)
+        w[i] = (ror32(w[i - 2], 17) ^ ror32(w[i - 2], 19) ^ (w[i - 2] >> 10)) + w[i - 7]
+             + (ror32(w[i - 15], 7) ^ ror32(w[i - 15], 18) ^ (w[i - 15] >> 3)) + w[i - 16];
+    a = h[0]; b = h[1]; c = h[2]; d = h[3]; e = h[4]; f = h[5]; g = h[6]; hh = h[7];
+    for (i = 0; i < 64; i++) {
+        t1 = hh + (ror32(e, 6) ^ ror32(e, 11) ^ ror32(e, 25)) + ((e & f) ^ (~e & g))
+           + sha256_k[i] + w[i];
+        t2 = (ror32(a, 2) ^ ror32(a, 13) ^ ror32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+        hh = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+    }
+    h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+}
+
+int keyblob_sha256(const unsigned char *data, size_t len, unsigned char digest[KEYBLOB_SHA256_LEN])
+{
+    uint32_t h[8] = { 0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
+                      0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u };
+    unsigned char last[128];
+    size_t full = len / 64u * 64u, rest = len - full, i, tail;
+    uint64_t bits = (uint64_t)len * 8u;
+
+    memset(digest, 0, KEYBLOB_SHA256_LEN);
+    if (data == NULL && len != 0)
+        return -1;
+    for (i = 0; i < full; i += 64)
+        sha256_block(h, data + i);
+    /* The rest, 0x80, zeros, and the length in bits (big-endian): one or
+     * two blocks. */
+    memset(last, 0, sizeof(last));
+    if (rest)
+        memcpy(last, data + full, rest);
+    last[rest] = 0x80;
+    tail = rest + 1 + 8 <= 64 ? 64 : 128;
+    for (i = 0; i < 8; i++)
+        last[tail - 1 - i] = (unsigned char)(bits >> (8 * i));
+    sha256_block(h, last);
+    if (tail == 128)
+        sha256_block(h, last + 64);
+    for (i = 0; i < 8; i++) {
+        digest[4 * i] = (unsigned char)(h[i] >> 24);
+        digest[4 * i + 1] = (unsigned char)(h[i] >> 16);
+        digest[4 * i + 2] = (unsigned char)(h[i] >> 8);
+        digest[4 * i + 3] = (unsigned char)h[i];
+    }
+    return 0;
+}
+
+void keyblob_fingerprint_text(const unsigned char digest[KEYBLOB_SHA256_LEN],
+                              char out[KEYBLOB_FINGERPRINT_CHARS + 1])
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i;
+
+    for (i = 0; i < KEYBLOB_SHA256_LEN; i++) {
+        out[2 * i] = hex[digest[i] >> 4];
+        out[2 * i + 1] = hex[digest[i] & 0x0Fu];
+    }
+    out[KEYBLOB_FINGERPRINT_CHARS] = '\0';
+}
+
+int keyblob_fingerprint(const unsigned char *data, size_t len,
+                        char out[KEYBLOB_FINGERPRINT_CHARS + 1])
+{
+    unsigned char digest[KEYBLOB_SHA256_LEN];
+
+    out[0] = '\0';
+    if (keyblob_sha256(data, len, digest) != 0)
+        return -1;
+    keyblob_fingerprint_text(digest, out);
+    return 0;
+}
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int keyblob_fingerprint_parse(const char *text, unsigned char digest[KEYBLOB_SHA256_LEN])
+{
+    size_t len, i, step, at;
+    int hi, lo;
+
+    memset(digest, 0, KEYBLOB_SHA256_LEN);
+    if (text == NULL)
+        return -1;
+    /* Bounded: nothing longer than the colon form is looked at further. */
+    for (len = 0; len <= 3u * KEYBLOB_SHA256_LEN && text[len]; len++)
+        ;
+    if (len == KEYBLOB_FINGERPRINT_CHARS)
+        step = 2;                              /* 64 digits */
+    else if (len == 3u * KEYBLOB_SHA256_LEN - 1u)
+        step = 3;                              /* 32 pairs, 31 colons */
+    else
+        return -1;
+    for (i = 0; i < KEYBLOB_SHA256_LEN; i++) {
+        at = i * step;
+        if (step == 3 && i > 0 && text[at - 1] != ':')
+            goto bad;
+        hi = hex_value(text[at]);
+        lo = hex_value(text[at + 1]);
+        if (hi < 0 || lo < 0)
+            goto bad;
+        digest[i] = (unsigned char)(hi << 4 | lo);
+    }
+    return 0;
+bad:
+    memset(digest, 0, KEYBLOB_SHA256_LEN);
+    return -1;
+}
+
 enum keyblob_status keyblob_public_to_pkey(const unsigned char *blob, size_t len,
                                            EVP_PKEY **out)
 {

@@ -126,6 +126,27 @@ struct keyblob_public {
 enum keyblob_status keyblob_parse_public(const unsigned char *blob, size_t len,
                                          struct keyblob_public *out);
 
+/* DATA0's fingerprint: SHA-256 over the value's bytes exactly as stored
+ * (whatever they are: no parsing first).  Printed as 64 lowercase hex
+ * digits (what sha256sum prints for the same bytes); read back ignoring
+ * case, with or without a colon between each two digits.  empkp /diagnose
+ * prints it on the server; empkpcred set /server: shows it and takes it
+ * as /fingerprint:.  0 on success, -1 for NULL data with a length. */
+#define KEYBLOB_SHA256_LEN       32u
+#define KEYBLOB_FINGERPRINT_CHARS 64u   /* the text, without its terminator */
+int keyblob_sha256(const unsigned char *data, size_t len,
+                   unsigned char digest[KEYBLOB_SHA256_LEN]);
+/* out gets KEYBLOB_FINGERPRINT_CHARS + 1 bytes (terminated). */
+void keyblob_fingerprint_text(const unsigned char digest[KEYBLOB_SHA256_LEN],
+                              char out[KEYBLOB_FINGERPRINT_CHARS + 1]);
+/* SHA-256 and text in one; "" when hashing fails.  Returns 0 or -1. */
+int keyblob_fingerprint(const unsigned char *data, size_t len,
+                        char out[KEYBLOB_FINGERPRINT_CHARS + 1]);
+/* Text as an administrator gives it: 64 hex digits, or 32 pairs separated
+ * by single colons; any case; nothing else (no spaces).  0 and the digest,
+ * or -1 (digest zeroed). */
+int keyblob_fingerprint_parse(const char *text, unsigned char digest[KEYBLOB_SHA256_LEN]);
+
 /* Parse, then build an OpenSSL public key from the blob (EVP_PKEY_fromdata).
  * Returns the parser's status unchanged on a bad blob.  *out is set to NULL
  * first; out == NULL -> KEYBLOB_E_OPENSSL. */

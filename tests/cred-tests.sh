@@ -105,6 +105,8 @@ decrypts_to() { # decrypts_to NAME DOMAIN USER PASSWORD: CryptDecrypt gives exac
     done
     WHY=$why check "$arch/$1" test $ok = yes
 }
+# sha256_of_hex HEX: SHA-256 of those bytes (python3), as 64 lowercase hex digits.
+sha256_of_hex() { python3 -c 'import hashlib,sys; print(hashlib.sha256(bytes.fromhex(sys.argv[1])).hexdigest())' "$1"; }
 pw=$(input pw 'S3cret pass!\r\n')
 
 # --- before any Publish: nothing to encrypt to ------------------------------------
@@ -157,22 +159,32 @@ wait_for() {
     done
     return 1
 }
-# console_set OUT FIRST SECOND ARGS...: empkpcred set on a pseudo-terminal
-# (script(1)); types FIRST at the password prompt and SECOND at the
-# confirmation, as a person would.  OUT is what the terminal showed.
-console_set() {
-    local o=$1 first=$2 second=$3 fifo=$log/tty.fifo cmd pid fd rc; shift 3
+# console_run OUT ARGS...: empkpcred ARGS on a pseudo-terminal (script(1));
+# STEPS holds PATTERN TEXT pairs: when PATTERN shows, TEXT is typed (with
+# Enter), as a person would.  OUT is what the terminal showed.
+console_run() {
+    local o=$1 fifo=$log/tty.fifo cmd pid fd rc i; shift
     rm -f "$fifo"; mkfifo "$fifo"
-    cmd=$(printf '%q ' "$WINE" "$CRED" set "$@")
+    cmd=$(printf '%q ' "$WINE" "$CRED" "$@")
     timeout 90 script -qfec "$cmd" /dev/null <"$fifo" >"$o" 2>&1 &
     pid=$!
     exec {fd}>"$fifo"
-    wait_for "$o" 'Password' && printf '%s\r' "$first" >&"$fd"
-    wait_for "$o" 'confirm' && printf '%s\r' "$second" >&"$fd"
+    for ((i = 0; i < ${#STEPS[@]}; i += 2)); do
+        wait_for "$o" "${STEPS[i]}" && printf '%s\r' "${STEPS[i + 1]}" >&"$fd"
+    done
     wait "$pid"; rc=$?
     exec {fd}>&-
     sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$o" | tr -d '\r' >"$o.txt"
     return "$rc"
+}
+# console_set OUT FIRST SECOND ARGS...: set on a pseudo-terminal; types
+# FIRST at the password prompt and SECOND at the confirmation (none if
+# SECOND is "-": a refused first entry asks no more).
+console_set() {
+    local o=$1 first=$2 second=$3; shift 3
+    STEPS=('Password' "$first")
+    [[ $second == - ]] || STEPS+=('confirm' "$second")
+    console_run "$o" set "$@"
 }
 console_set "$log/tty.out" 'Tty-Gr€et' 'Tty-Gr€et' /domain:CONTOSO /user:console; rc=$?
 WHY="exit $rc: $(cat "$log/tty.out.txt")" check "$arch/console: prompts twice and sets (exit 0)" \
@@ -187,16 +199,54 @@ console_set "$log/tty2.out" 'first-one' 'second-one' /domain:CONTOSO /user:conso
 WHY="exit $rc: $(cat "$log/tty2.out.txt")" check "$arch/console: two different entries are refused (exit 7)" \
     rc_and_grep "$rc" 7 "$log/tty2.out.txt" 'differ'
 WHY="registry changed" check "$arch/console: a refused entry writes nothing" test "$before" = "$(snapshot)"
+# The console buffer holds 1024 units: exactly that many is read whole (and
+# is too long for the key); one more is refused as it is, never cut.
+long1024=$(printf 'p%.0s' $(seq 1024)) long1025=$(printf 'q%.0s' $(seq 1025))
+console_set "$log/tty3.out" "$long1024" "$long1024" /domain:CONTOSO /user:console; rc=$?
+WHY="exit $rc: $(tail -c 400 "$log/tty3.out.txt")" check "$arch/console: 1024 characters typed twice: too long for the key (exit 4)" \
+    rc_and_grep "$rc" 4 "$log/tty3.out.txt" "too long for DATA0's 2048-bit key"
+console_set "$log/tty4.out" "$long1025" - /domain:CONTOSO /user:console; rc=$?
+WHY="exit $rc: $(tail -c 400 "$log/tty4.out.txt")" check "$arch/console: 1025 characters: refused as longer than empkpcred reads (exit 4)" \
+    rc_and_grep "$rc" 4 "$log/tty4.out.txt" 'longer than empkpcred reads (1024'
+WHY="$(tail -c 400 "$log/tty4.out.txt")" check "$arch/console: 1025 characters: no confirmation asked, not taken as empty" \
+    not_grep 'confirm\|is empty' "$log/tty4.out.txt"
+WHY="registry changed" check "$arch/console: over-long entries write nothing" test "$before" = "$(snapshot)"
 
 # --- /server: the remote registry path, with this computer's name ---------------------
 wrun 60 "$log/name.out" "$WINE" cmd.exe /c 'echo %COMPUTERNAME%'
 name=$(tr -d '\r\n ' <"$log/name.out")
-cred "$log/server.out" "$pw" set /domain:REMOTE /user:via-rpc "/server:$name"; rc=$?
-WHY="exit $rc: $(text "$log/server.out")" check "$arch/set /server:$name (RegConnectRegistry)" \
+# The stored key cannot be seen through /server: DATA0's SHA-256 must be
+# confirmed on the console or given; it is computed here with python3.
+fp=$(sha256_of_hex "$(value_hex DATA0)")
+fp_colons=$(echo "$fp" | tr a-f A-F | sed 's/../&:/g; s/:$//')
+refused "/server, standard input redirected, no /fingerprint:" 8 'not a console' "$pw" \
+    set /domain:REMOTE /user:via-rpc "/server:$name"
+WHY="$(text "$log/refused.out")" check "$arch/set /server: prints DATA0's SHA-256 fingerprint" \
+    grep -q "^  $fp" "$log/refused.out"
+other=$(sha256_of_hex "00$(value_hex DATA0)")
+refused "/server with another key's /fingerprint:" 8 'not the fingerprint given' "$pw" \
+    set /domain:REMOTE /user:via-rpc "/server:$name" "/fingerprint:$other"
+refused "/fingerprint: of 63 hex digits" 87 '64 hex digits' "$pw" \
+    set /domain:REMOTE /user:via-rpc "/server:$name" "/fingerprint:${fp:1}"
+cred "$log/server.out" "$pw" set /domain:REMOTE /user:via-rpc "/server:$name" "/fingerprint:$fp"; rc=$?
+WHY="exit $rc: $(text "$log/server.out")" check "$arch/set /server:$name /fingerprint: (RegConnectRegistry)" \
     rc_and_grep "$rc" 0 "$log/server.out" "on \\\\\\\\$name"
-cred "$log/server2.out" "$pw" set /domain:REMOTE /user:via-unc "/server:\\\\$name"; rc=$?
-WHY="exit $rc: $(text "$log/server2.out")" check "$arch/set /server:\\\\$name" test "$rc" -eq 0
+cred "$log/server2.out" "$pw" set /domain:REMOTE /user:via-unc "/server:\\\\$name" "/fingerprint:$fp_colons"; rc=$?
+WHY="exit $rc: $(text "$log/server2.out")" check "$arch/set /server:\\\\$name, /fingerprint: as colon pairs in capitals" test "$rc" -eq 0
 verify_is "values set through /server decrypt" 0 'credentials for REMOTE\\via-unc decrypt'
+# On the console: the fingerprint is shown and "yes" typed, then the password.
+STEPS=('Type yes' yes 'Password' 'Tty-remote1' 'confirm' 'Tty-remote1')
+console_run "$log/tty-fp.out" set /domain:REMOTE /user:tty-yes "/server:$name"; rc=$?
+WHY="exit $rc: $(cat "$log/tty-fp.out.txt")" check "$arch/console /server: fingerprint shown, yes typed: set (exit 0)" \
+    rc_and_grep "$rc" 0 "$log/tty-fp.out.txt" "$fp"
+decrypts_to "console /server: the values after the confirmation" REMOTE tty-yes 'Tty-remote1'
+before=$(snapshot)
+STEPS=('Type yes' no)
+console_run "$log/tty-fp2.out" set /domain:REMOTE /user:tty-no "/server:$name"; rc=$?
+WHY="exit $rc: $(cat "$log/tty-fp2.out.txt")" check "$arch/console /server: \"no\" typed: refused before the password (exit 8)" \
+    rc_and_grep "$rc" 8 "$log/tty-fp2.out.txt" 'not confirmed'
+WHY="$(cat "$log/tty-fp2.out.txt")" check "$arch/console /server: no password asked after \"no\"" not_grep 'Password for' "$log/tty-fp2.out.txt"
+WHY="registry changed" check "$arch/console /server: nothing written after \"no\"" test "$before" = "$(snapshot)"
 
 # --- refusals: exit code, message, nothing written ------------------------------------
 long122=$(printf 'u%.0s' $(seq 122)) long123=$(printf 'd%.0s' $(seq 123))
@@ -221,6 +271,19 @@ refused "DATA0 of the wrong blob type" 3 'not PUBLICKEYBLOB' "$pw" set /domain:D
 del_value DATA0
 refused "ExMPLS without DATA0" 2 '9986' "$pw" set /domain:D /user:U
 publish   # DATA0 back from the stored key
+# Another program's key as DATA0 (CryptoAPI alone: only it holds the
+# private half).  Refused before the password is asked for: standard input
+# is empty here, which would be exit 7 if it were read.
+data0=$(value_hex DATA0)
+helper "$log/plant.out" capicred.exe plant 2048; rc=$?
+WHY="exit $rc: $(text "$log/plant.out")" check "$arch/a CryptoAPI-only program plants its own DATA0" test "$rc" -eq 0
+WHY="DATA0 unchanged" check "$arch/the planted DATA0 is another key" test "$(value_hex DATA0)" != "$data0"
+refused "planted DATA0 (not the stored key's), before the password" 8 'not the public half of the key' \
+    "$(input empty2 '')" set /domain:CONTOSO /user:mom
+refused "planted DATA0 through /server, with the stored key's /fingerprint:" 8 'not the fingerprint given' \
+    "$pw" set /domain:CONTOSO /user:mom "/server:$name" "/fingerprint:$fp"
+publish   # rewrites DATA0 from the stored key
+WHY="DATA0 is $(value_hex DATA0 | cut -c1-40)..." check "$arch/Publish puts the stored key's DATA0 back" test "$(value_hex DATA0)" = "$data0"
 helper "$log/acl.out" regacl.exe get
 acl=$(tr -d '\r\n' <"$log/acl.out")
 helper "$log/acl-set.out" regacl.exe set 'D:P(A;;KR;;;WD)(A;;RCWD;;;BA)'; rc=$?
@@ -252,6 +315,7 @@ cred "$log/base.out" "$pw" set /domain:CONTOSO /user:mom-svc
 old1=$(value_hex DATA1) old2=$(value_hex DATA2) old3=$(value_hex DATA3) olddata0=$(value_hex DATA0)
 helper "$log/delkey.out" capicred.exe delete-key
 verify_is "stored key deleted: exit 14 (no stored key)" 14 'stored private key is missing'
+refused "stored key deleted: set refuses to encrypt to DATA0" 14 'no key is stored' "$pw" set /domain:D /user:U
 publish
 WHY="DATA0 unchanged" check "$arch/a new stored key has a new DATA0" test "$(value_hex DATA0)" != "$olddata0"
 set_hex DATA1 "$old1"; set_hex DATA2 "$old2"; set_hex DATA3 "$old3"
@@ -321,3 +385,45 @@ for f in fail:lock-foreign err:lock-create=5; do
     WHY="registry changed" check "$arch/Publish lock not empkp's ($f): nothing written" test "$before" = "$(snapshot)"
 done
 verify_is "after the refused sets: the credentials before them still decrypt" 0 'credentials for NEWD\\NEWU decrypt'
+
+# --- KeyBits = 1024: for credential tools that open the Base provider --------------
+# Measured: the Base provider (MS_DEF_PROV) refuses the 2048-bit DATA0;
+# the README's way out, step by step, makes one that every provider imports.
+helper "$log/import2048.out" capicred.exe import-all 2048; rc=$?
+WHY="exit $rc: $(text "$log/import2048.out")" check "$arch/RSA-2048 DATA0: the Base provider refuses it (NTE_BAD_DATA), the others import it" \
+    test "$rc-$(grep -c ': imported, 2048 bits' "$log/import2048.out")" = "1-4"
+check "$arch/RSA-2048 DATA0: the refusal is the Base provider's" grep -q '^base: CryptImportKey 0x80090005' "$log/import2048.out"
+helper "$log/base2048.out" capicred.exe write-with base CONTOSO mom-svc 'Base-pw1'; rc=$?
+WHY="exit $rc: $(text "$log/base2048.out")" check "$arch/RSA-2048 DATA0: a tool on the Base provider cannot encrypt to it" test "$rc" -eq 3
+wrun 60 "$log/kb.out" "${REG[@]}" add 'HKLM\SOFTWARE\EMPKP' /v KeyBits /t REG_DWORD /d 1024 /f /reg:64
+before=$(snapshot)
+cred "$log/newkey0.out" /dev/null newkey; rc=$?
+WHY="exit $rc: $(text "$log/newkey0.out")" check "$arch/newkey with standard input redirected: refused (exit 87)" \
+    rc_and_grep "$rc" 87 "$log/newkey0.out" 'not a console'
+WHY="registry changed" check "$arch/newkey refused: nothing removed" test "$before" = "$(snapshot)"
+STEPS=('Type yes' yes)
+console_run "$log/newkey.out" newkey; rc=$?
+WHY="exit $rc: $(cat "$log/newkey.out.txt")" check "$arch/newkey on the console, yes typed: exit 0, names the new size" \
+    rc_and_grep "$rc" 0 "$log/newkey.out.txt" 'new RSA-1024 pair'
+WHY="DATA0 still there" check "$arch/newkey removed DATA0" test -z "$(value_hex DATA0)"
+verify_is "newkey removed the stored key too (verify: no DATA0 and no stored key, exit 2)" 2 'no DATA0 and no stored key'
+publish; rc=$?
+d=$(value_hex DATA0)
+WHY="exit $rc, ${#d} hex digits" check "$arch/KeyBits 1024: Publish makes a 1024-bit pair (148-byte DATA0)" test "$rc-${#d}" = "0-296"
+helper "$log/import1024.out" capicred.exe import-all 1024; rc=$?
+WHY="exit $rc: $(text "$log/import1024.out")" check "$arch/RSA-1024 DATA0: every provider imports it, the Base one included" \
+    test "$rc-$(grep -c ': imported, 1024 bits, encrypted 117 bytes' "$log/import1024.out")" = "0-5"
+helper "$log/base1024.out" capicred.exe write-with base FABRIKAM base-mom 'Base-pw1'; rc=$?
+WHY="exit $rc: $(text "$log/base1024.out")" check "$arch/RSA-1024 DATA0: a tool on the Base provider writes DATA1..3" test "$rc" -eq 0
+verify_is "RSA-1024: the Base provider's values decrypt" 0 'credentials for FABRIKAM\\base-mom decrypt (stored 1024-bit key)'
+long58=$(printf 'k%.0s' $(seq 58)) long59=$(printf 'k%.0s' $(seq 59))
+cred "$log/set1024.out" "$(input pw58 '%s\n' "$long58")" set /domain:D1024 /user:U1024; rc=$?
+WHY="exit $rc: $(text "$log/set1024.out")" check "$arch/RSA-1024: a password of 58 UTF-16 units (116 bytes) fits" \
+    rc_and_grep "$rc" 0 "$log/set1024.out" "1024-bit"
+lens=""
+for v in DATA1 DATA2 DATA3; do h=$(value_hex $v); lens+="${#h} "; done
+WHY="hex lengths $lens" check "$arch/RSA-1024: DATA1..3 are 128 bytes each" test "$lens" = "256 256 256 "
+decrypts_to "RSA-1024: CryptDecrypt with the stored key gives the values" D1024 U1024 "$long58"
+refused "RSA-1024: a password of 59 units (118 bytes)" 4 "at most 58 UTF-16 units" "$(input pw59 '%s\n' "$long59")" \
+    set /domain:D /user:U
+wrun 60 "$log/kb.out" "${REG[@]}" delete 'HKLM\SOFTWARE\EMPKP' /v KeyBits /f /reg:64

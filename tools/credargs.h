@@ -25,20 +25,24 @@ enum credexit {
     CREDEXIT_DENIED      = 5,   /* access denied (registry or key container) */
     CREDEXIT_NO_SERVER   = 6,   /* /server: the remote registry cannot be reached */
     CREDEXIT_NO_PASSWORD = 7,   /* password not read: empty, not confirmed, not text */
+    CREDEXIT_UNTRUSTED   = 8,   /* set: DATA0 is not the stored key's public half (on
+                                   the server), or with /server its fingerprint was
+                                   not confirmed; nothing encrypted, nothing written */
     CREDEXIT_MISSING     = 10,  /* verify: DATA1, DATA2 or DATA3 missing */
     CREDEXIT_STALE       = 11,  /* verify: encrypted to another key than the stored one */
     CREDEXIT_CORRUPT     = 12,  /* verify: damaged (length, or only some decrypt) */
     CREDEXIT_ENCODING    = 13,  /* verify: decrypts, but is not UTF-16LE text */
-    CREDEXIT_NO_KEY      = 14,  /* verify: no stored key (container or key missing) */
+    CREDEXIT_NO_KEY      = 14,  /* verify, set: no stored key (container or key missing) */
     CREDEXIT_INTERRUPTED = 15,  /* verify: a set was interrupted; run "empkpcred recover" */
     CREDEXIT_BADARGS     = 87   /* bad arguments */
 };
 
 enum credargs_action {
     CREDARGS_USAGE,     /* /? help: print usage, exit 0 */
-    CREDARGS_SET,       /* set /domain:D /user:U [/server:NAME] */
+    CREDARGS_SET,       /* set /domain:D /user:U [/server:NAME] [/fingerprint:HEX] */
     CREDARGS_VERIFY,    /* verify */
     CREDARGS_RECOVER,   /* recover [/server:NAME] */
+    CREDARGS_NEWKEY,    /* newkey: remove DATA0..3 and the stored key (this computer) */
     CREDARGS_ERROR      /* message, exit CREDEXIT_BADARGS */
 };
 
@@ -50,7 +54,10 @@ struct credargs_value {
 
 struct credargs {
     enum credargs_action action;
-    struct credargs_value domain, user, server;
+    struct credargs_value domain, user, server, fingerprint;
+    /* /fingerprint:HEX (set only): DATA0's SHA-256 as empkp /diagnose
+     * prints it (crypto/keyblob.h), checked for its form here. */
+    unsigned char sha256[32];
     char message[160];  /* for CREDARGS_ERROR: what was wrong, one line */
 };
 

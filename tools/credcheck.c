@@ -150,6 +150,60 @@ static enum credcheck_result classify(const enum credcheck_value v[3])
     return CREDCHECK_OK;
 }
 
+/* DATA0 against the stored public blob: the comparison Publish makes. */
+static enum credcheck_data0 compare_data0(const struct credstore_value *data0,
+                                          const BYTE *stored, DWORD stored_len)
+{
+    if (!data0->present)
+        return CREDDATA0_MISSING;
+    return data0_state_of(1, data0->type == REG_BINARY, data0->data, data0->len, stored,
+                          stored_len) == DATA0_MATCHES ? CREDDATA0_MATCHES : CREDDATA0_OTHER;
+}
+
+/* What an error opening the stored key means. */
+static enum credcheck_result store_result(DWORD err, int data0_present)
+{
+    if (is_denied(err))
+        return CREDCHECK_DENIED;
+    if (err == (DWORD)NTE_BAD_KEYSET || err == (DWORD)NTE_NO_KEY)
+        return data0_present ? CREDCHECK_NO_KEY : CREDCHECK_NO_DATA0;
+    return CREDCHECK_FAILED;
+}
+
+enum credcheck_result credcheck_data0(const struct credstore_value *data0,
+                                      enum credcheck_data0 *state, unsigned *key_bits,
+                                      DWORD *error)
+{
+    struct keyblob_public pub;
+    enum credcheck_result result = CREDCHECK_OK;
+    HCRYPTPROV prov = 0;
+    HCRYPTKEY key = 0;
+    BYTE *stored = NULL;
+    DWORD stored_len = 0;
+
+    *state = CREDDATA0_OTHER;
+    *key_bits = 0;
+    *error = open_stored_key(&prov, &key, &stored, &stored_len);
+    if (*error != ERROR_SUCCESS) {
+        result = store_result(*error, 1);
+        if (result == CREDCHECK_NO_DATA0)   /* not for a DATA0 that is there */
+            result = CREDCHECK_NO_KEY;
+    } else if (keyblob_parse_public(stored, stored_len, &pub) != KEYBLOB_OK) {
+        *error = (DWORD)NTE_BAD_KEY;   /* not a key empkp would have stored */
+        result = CREDCHECK_FAILED;
+    } else {
+        *key_bits = pub.bitlen;
+        *state = compare_data0(data0, stored, stored_len);
+    }
+    if (key)
+        CryptDestroyKey(key);
+    if (prov)
+        CryptReleaseContext(prov, 0);
+    if (stored)
+        HeapFree(GetProcessHeap(), 0, stored);
+    return result;
+}
+
 static enum credcheck_result finish(struct credcheck_report *r, enum credcheck_result result,
                                     DWORD error)
 {
@@ -198,12 +252,7 @@ enum credcheck_result credcheck_run(struct credcheck_report *r)
 
     err = open_stored_key(&prov, &key, &stored, &stored_len);
     if (err != ERROR_SUCCESS) {
-        if (is_denied(err))
-            finish(r, CREDCHECK_DENIED, err);
-        else if (err == (DWORD)NTE_BAD_KEYSET || err == (DWORD)NTE_NO_KEY)
-            finish(r, data0.present ? CREDCHECK_NO_KEY : CREDCHECK_NO_DATA0, err);
-        else
-            finish(r, CREDCHECK_FAILED, err);
+        finish(r, store_result(err, data0.present), err);
         goto done;
     }
     if (keyblob_parse_public(stored, stored_len, &pub) != KEYBLOB_OK) {
@@ -212,9 +261,7 @@ enum credcheck_result credcheck_run(struct credcheck_report *r)
         goto done;
     }
     r->key_bits = pub.bitlen;
-    if (data0.present)
-        r->data0 = (data0.len == stored_len && memcmp(data0.data, stored, stored_len) == 0)
-                       ? CREDDATA0_MATCHES : CREDDATA0_OTHER;
+    r->data0 = compare_data0(&data0, stored, stored_len);
 
     r->value[0] = check_value(key, (DWORD)pub.modulus_len, &value[0], r->domain, &r->decrypt_error[0]);
     r->value[1] = check_value(key, (DWORD)pub.modulus_len, &value[1], r->user, &r->decrypt_error[1]);

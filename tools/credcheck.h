@@ -13,6 +13,8 @@
 
 #include <windows.h>
 
+#include "credstore.h"
+
 enum credcheck_result {
     CREDCHECK_OK,           /* all three decrypt to UTF-16LE text */
     CREDCHECK_NO_DATA0,     /* no ExMPLS key, or neither DATA0 nor a stored key:
@@ -64,6 +66,18 @@ struct credcheck_report {
 /* Checks this computer's credentials (the stored key is local).  Fills
  * *r and returns r->result. */
 enum credcheck_result credcheck_run(struct credcheck_report *r);
+
+/* Is DATA0, as read (present, type, bytes), the public half of the key
+ * stored on this computer?  The comparison credcheck_run and Publish make
+ * (data0_state_of, server/publish_plan.h), for "empkpcred set" to check
+ * before it encrypts anything to DATA0.  CREDCHECK_OK with *state
+ * CREDDATA0_MATCHES or CREDDATA0_OTHER (and *key_bits the stored key's
+ * size); otherwise CREDCHECK_NO_KEY (no container or no key in it),
+ * CREDCHECK_DENIED or CREDCHECK_FAILED, with *error the CryptoAPI error
+ * and *state CREDDATA0_OTHER. */
+enum credcheck_result credcheck_data0(const struct credstore_value *data0,
+                                      enum credcheck_data0 *state, unsigned *key_bits,
+                                      DWORD *error);
 
 /* One line for a result, static, never NULL. */
 const char *credcheck_result_str(enum credcheck_result result);

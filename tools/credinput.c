@@ -158,3 +158,20 @@ enum credinput_status credinput_console_line(const uint16_t *in, size_t len, siz
     *n = i;
     return CREDINPUT_OK;
 }
+
+int credinput_console_yes(const uint16_t *in, size_t len)
+{
+    static const char yes[] = "yes";
+    size_t i = 0, k;
+
+    if (in == NULL)
+        return 0;
+    while (i < len && in[i] == ' ')
+        i++;
+    for (k = 0; k < 3; k++, i++)
+        if (i >= len || (in[i] | 0x20u) != (unsigned)yes[k])
+            return 0;
+    while (i < len && in[i] == ' ')
+        i++;
+    return i < len && (in[i] == '\r' || in[i] == '\n');
+}

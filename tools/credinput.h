@@ -45,4 +45,9 @@ enum credinput_status credinput_decode(const unsigned char *in, size_t len,
 enum credinput_status credinput_console_line(const uint16_t *in, size_t len, size_t cap,
                                              size_t *n);
 
+/* The answer to empkpcred's "type yes to continue" as ReadConsoleW gave it
+ * (the typed text and CR LF): 1 only for "yes" in any case, spaces around
+ * it allowed; 0 for anything else, a line without its end included. */
+int credinput_console_yes(const uint16_t *in, size_t len);
+
 #endif

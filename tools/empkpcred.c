@@ -18,6 +18,8 @@
 #include "keystore.h"
 #include "password.h"
 #include "publish.h"
+#include "publish_plan.h"
+#include "exmpls.h"
 
 static const char *const value_what[3] = { "domain", "user name", "password" };
 
@@ -61,6 +63,11 @@ static const char *win32_text(DWORD err, char *buf, size_t size)
     return buf;
 }
 
+static int is_denied_error(DWORD err)
+{
+    return err == ERROR_ACCESS_DENIED || err == (DWORD)NTE_PERM;
+}
+
 /* "on this computer" or "on \\NAME" */
 static const char *where(const WCHAR *server, char *buf, size_t size)
 {
@@ -78,6 +85,7 @@ static const char *where(const WCHAR *server, char *buf, size_t size)
 struct set_job {
     const WCHAR *server;                /* NULL: this computer */
     const WCHAR *text[3];               /* domain, user (password: pw) */
+    const unsigned char *want_sha256;   /* /fingerprint:, or NULL */
     HKEY root, exmpls;
     struct credstore_value data0;
     BYTE *cipher[3];
@@ -106,6 +114,110 @@ static int refuse_denied(const struct set_job *job, const char *doing)
            "Run it as an administrator of that server. Nothing was written.\n",
         doing, where(job->server, w, sizeof(w)));
     return CREDEXIT_DENIED;
+}
+
+/* ---- is DATA0 the key to encrypt to? ----------------------------------- */
+
+/* On the server: DATA0 must be the public half of the key empkp stores
+ * here (credcheck_data0: the comparison verify and Publish make), or
+ * whoever wrote DATA0 could read the password, and this server could not. */
+static int check_stored_key(const struct set_job *job)
+{
+    enum credcheck_data0 state;
+    enum credcheck_result r;
+    unsigned bits = 0;
+    DWORD err = 0;
+    char e[600];
+
+    r = credcheck_data0(&job->data0, &state, &bits, &err);
+    if (r == CREDCHECK_OK && state == CREDDATA0_MATCHES)
+        return CREDEXIT_OK;
+    switch (r) {
+    case CREDCHECK_OK:
+        say(1, "empkpcred: DATA0 on this computer is not the public half of the key empkp "
+               "stores here\n(machine key container \"%ls\", RSA-%u). Another program wrote "
+               "it, or it is left from an\nearlier key: whoever holds its private key could "
+               "read what is encrypted to it, and\nthis server could not. Nothing was "
+               "encrypted or written.\nRun empkp's Publish (the KB's script, or \"empkp "
+               "/diagnose /fix\"): it rewrites DATA0\nfrom the stored key. Then set the "
+               "credentials again.\n", KEYSTORE_CONTAINER, bits);
+        return CREDEXIT_UNTRUSTED;
+    case CREDCHECK_NO_KEY:
+        say(1, "empkpcred: no key is stored on this computer (machine key container \"%ls\": "
+               "%s),\nso DATA0 is not the public half of a key empkp holds here: nothing on "
+               "this server\ncould decrypt what is encrypted to it. Nothing was encrypted or "
+               "written.\nRun empkp's Publish (it makes a new key pair and rewrites DATA0), "
+               "then set the\ncredentials.\n", KEYSTORE_CONTAINER, win32_text(err, e, sizeof(e)));
+        return CREDEXIT_NO_KEY;
+    case CREDCHECK_DENIED:
+        say(1, "empkpcred: access denied opening the stored key (machine key container "
+               "\"%ls\": %s),\nso DATA0 cannot be checked against it. Run it as an "
+               "administrator of this server.\nNothing was written.\n", KEYSTORE_CONTAINER,
+            win32_text(err, e, sizeof(e)));
+        return CREDEXIT_DENIED;
+    default:
+        say(1, "empkpcred: DATA0 could not be checked against the stored key (machine key "
+               "container \"%ls\"): %s. Nothing was written.\n", KEYSTORE_CONTAINER,
+            win32_text(err, e, sizeof(e)));
+        return CREDEXIT_FAILED;
+    }
+}
+
+/* With /server: the stored key is on NAME, out of reach.  DATA0's
+ * fingerprint is shown; it must match /fingerprint: or be confirmed on the
+ * console, against what "empkp /diagnose" prints on NAME.  Also run on the
+ * server itself when /fingerprint: is given. */
+static int check_fingerprint(const struct set_job *job, const struct keyblob_public *pub)
+{
+    unsigned char digest[KEYBLOB_SHA256_LEN];
+    char fp[KEYBLOB_FINGERPRINT_CHARS + 1], w[700], q[900], e[600], n[520];
+    const char *name = job->server ? utf8(job->server, n, sizeof(n)) : "this computer";
+    enum password_status st;
+    DWORD err;
+    int yes;
+
+    if (keyblob_sha256(job->data0.data, job->data0.len, digest) != 0) {
+        say(1, "empkpcred: could not compute DATA0's SHA-256. Nothing was written.\n");
+        return CREDEXIT_FAILED;
+    }
+    keyblob_fingerprint_text(digest, fp);
+    say(0, "empkpcred: DATA0 %s is an RSA-%lu public key with the SHA-256 fingerprint\n"
+           "  %s\n", where(job->server, w, sizeof(w)), (unsigned long)pub->bitlen, fp);
+    if (job->want_sha256) {
+        if (memcmp(digest, job->want_sha256, sizeof(digest)) == 0) {
+            say(0, "empkpcred: it is the fingerprint given with /fingerprint:.\n");
+            return CREDEXIT_OK;
+        }
+        say(1, "empkpcred: that is not the fingerprint given with /fingerprint:. DATA0 %s\n"
+               "was replaced (by another program, or by a Publish that made a new key), or the\n"
+               "fingerprint is another server's. Nothing was encrypted or written.\n"
+               "\"empkp /diagnose\" on %s shows DATA0's fingerprint and whether DATA0 is the\n"
+               "stored key's (line \"stored key\": PASS).\n", where(job->server, w, sizeof(w)),
+            name);
+        return CREDEXIT_UNTRUSTED;
+    }
+    /* The fingerprint again where the question is asked (the console),
+     * in case standard output goes elsewhere. */
+    snprintf(q, sizeof(q), "DATA0's SHA-256: %s\nIs this the fingerprint \"empkp /diagnose\" "
+             "prints on %.400s (with \"stored key\" PASS)?\nType yes to continue: ", fp, name);
+    st = password_confirm(q, &yes, &err);
+    if (st == PASSWORD_NO_INPUT) {
+        say(1, "empkpcred: standard input is not a console, so the fingerprint cannot be "
+               "confirmed.\nCompare it with what \"empkp /diagnose\" prints on %s, and give "
+               "that as\n/fingerprint:HEX. Nothing was encrypted or written.\n", name);
+        return CREDEXIT_UNTRUSTED;
+    }
+    if (st != PASSWORD_OK) {
+        say(1, "empkpcred: could not read the answer: %s. Nothing was written.\n",
+            win32_text(err, e, sizeof(e)));
+        return CREDEXIT_FAILED;
+    }
+    if (!yes) {
+        say(1, "empkpcred: the fingerprint was not confirmed. Nothing was encrypted or "
+               "written.\n");
+        return CREDEXIT_UNTRUSTED;
+    }
+    return CREDEXIT_OK;
 }
 
 /* The length limit, checked before the password is asked for when it is
@@ -263,6 +375,13 @@ static int run_set(struct set_job *job)
             (unsigned long)job->data0.len, (unsigned long)job->data0.type);
         return CREDEXIT_BAD_DATA0;
     }
+
+    /* Whose key DATA0 is: before anything is encrypted to it, and before
+     * the password is asked for. */
+    if (!remote && (rc = check_stored_key(job)) != CREDEXIT_OK)
+        return rc;
+    if ((remote || job->want_sha256) && (rc = check_fingerprint(job, &pub)) != CREDEXIT_OK)
+        return rc;
 
     /* Domain and user: checked (and encrypted) before the password is
      * asked for, so that nobody types it for a doomed run. */
@@ -491,6 +610,85 @@ static int run_recover(const WCHAR *server)
     return CREDEXIT_OK;
 }
 
+/* ---- newkey ------------------------------------------------------------ */
+
+/* For credential tools that cannot encrypt to DATA0 (README
+ * "Troubleshooting"): DATA1..3 and DATA0 go first, as Publish removes them
+ * (exmpls_delete_values), then the stored key, all with Publish locked out
+ * on this computer; the next Publish then finds no key and makes a pair of
+ * the KeyBits size.  Should this stop half-way, what is left is "a key
+ * without DATA0" (Publish rewrites DATA0 from it: run newkey again) or "no
+ * key", never credentials beside a key they were not encrypted to. */
+static int run_newkey(void)
+{
+    BOOL present, is_dword;
+    DWORD value, err;
+    HCRYPTPROV prov;
+    HANDLE lock = NULL;
+    unsigned bits;
+    enum password_status st;
+    char e[600], q[900], why[400];
+    int yes;
+
+    err = settings_read_key_bits(&present, &is_dword, &value);
+    bits = err == ERROR_SUCCESS ? publish_key_bits(present, is_dword, value) : 0;
+    if (!bits) {
+        say(1, "empkpcred: the KeyBits setting (HKLM\\SOFTWARE\\EMPKP) is not 1024, 2048, 3072 "
+               "or 4096%s%s,\nso Publish could not make a new pair: nothing was removed. "
+               "Correct or delete it first.\n", err ? ": " : "",
+            err ? win32_text(err, e, sizeof(e)) : "");
+        return CREDEXIT_FAILED;
+    }
+    snprintf(q, sizeof(q), "This removes DATA0, DATA1, DATA2 and DATA3 and the stored key (machine "
+             "key container\n\"EMPKP PubKeyPublisher\"). The next Publish makes a new RSA-%u pair "
+             "(KeyBits%s);\nthe mailbox access account must then be stored again.\n"
+             "Type yes to continue: ", bits, present ? "" : " not set: the default");
+    st = password_confirm(q, &yes, &err);
+    if (st == PASSWORD_NO_INPUT) {
+        say(1, "empkpcred: newkey asks on the console before it removes anything, and standard "
+               "input is\nnot a console. Nothing was removed.\n");
+        return CREDEXIT_BADARGS;
+    }
+    if (st != PASSWORD_OK || !yes) {
+        say(1, "empkpcred: not confirmed. Nothing was removed.\n");
+        return CREDEXIT_FAILED;
+    }
+    err = publish_lock_open(&lock, why, sizeof(why));
+    if (err != ERROR_SUCCESS)
+        return refuse_lock(err, why);
+    err = publish_lock_wait(lock, PUBLISH_LOCK_WAIT_MS);
+    if (err != ERROR_SUCCESS) {
+        publish_lock_close(lock);
+        say(1, "empkpcred: could not wait for Publish's lock (%ls): %s. Nothing was removed.\n",
+            PUBLISH_LOCK_NAME, win32_text(err, e, sizeof(e)));
+        return err == ERROR_ACCESS_DENIED ? CREDEXIT_DENIED : CREDEXIT_FAILED;
+    }
+    err = exmpls_delete_values();
+    if (err != ERROR_SUCCESS) {
+        publish_lock_release(lock);
+        say(1, "empkpcred: removing DATA0..3 failed: %s. The stored key was kept.\n",
+            win32_text(err, e, sizeof(e)));
+        return err == ERROR_ACCESS_DENIED ? CREDEXIT_DENIED : CREDEXIT_FAILED;
+    }
+    if (!CryptAcquireContextW(&prov, KEYSTORE_CONTAINER, KEYSTORE_PROVIDER, KEYSTORE_PROV_TYPE,
+                              KEYSTORE_FLAGS | CRYPT_DELETEKEYSET)) {
+        err = GetLastError();
+        if (err != (DWORD)NTE_BAD_KEYSET) {   /* already gone is what we want */
+            publish_lock_release(lock);
+            say(1, "empkpcred: DATA0..3 were removed, but the stored key could not be: %s.\n"
+                   "Publish would rewrite DATA0 from it; run newkey again as an administrator.\n",
+                win32_text(err, e, sizeof(e)));
+            return is_denied_error(err) ? CREDEXIT_DENIED : CREDEXIT_FAILED;
+        }
+    }
+    publish_lock_release(lock);
+    say(0, "empkpcred: DATA0..3 and the stored key were removed. Now run \"empkp /publish\" in "
+           "the folder of\nempkp.exe (or let MOM's script publish): it makes a new RSA-%u pair. "
+           "Then store the\nmailbox access account again (the Configuration Wizard, or "
+           "empkpcred set).\n", bits);
+    return CREDEXIT_OK;
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 static const WCHAR *value_of(WCHAR **wargv, struct credargs_value v)
@@ -533,11 +731,14 @@ int wmain(int argc, WCHAR **wargv)
         return run_verify();
     case CREDARGS_RECOVER:
         return run_recover(server_of(wargv, args.server));
+    case CREDARGS_NEWKEY:
+        return run_newkey();
     case CREDARGS_SET:
         memset(&job, 0, sizeof(job));
         job.server = server_of(wargv, args.server);
         job.text[0] = value_of(wargv, args.domain);
         job.text[1] = value_of(wargv, args.user);
+        job.want_sha256 = args.fingerprint.arg ? args.sha256 : NULL;
         rc = run_set(&job);
         for (i = 0; i < 3; i++)
             free(job.cipher[i]);

@@ -171,3 +171,30 @@ void password_wipe(struct password *pw)
 {
     SecureZeroMemory(pw, sizeof(*pw));
 }
+
+enum password_status password_confirm(const char *question_utf8, int *yes, DWORD *error)
+{
+    HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
+    WCHAR line[64];
+    DWORD mode, got = 0;
+    BOOL ok;
+
+    *yes = 0;
+    *error = ERROR_SUCCESS;
+    if (in == NULL || in == INVALID_HANDLE_VALUE || !GetConsoleMode(in, &mode))
+        return PASSWORD_NO_INPUT;
+    console_say(question_utf8);
+    SetConsoleMode(in, mode | ENABLE_ECHO_INPUT | ENABLE_LINE_INPUT | ENABLE_PROCESSED_INPUT);
+    ok = ReadConsoleW(in, line, ARRAYSIZE(line), &got, NULL);
+    if (!ok)
+        *error = GetLastError();
+    SetConsoleMode(in, mode);
+    if (!ok)
+        return PASSWORD_READ_ERROR;
+    if (got > ARRAYSIZE(line))
+        got = ARRAYSIZE(line);
+    *yes = credinput_console_yes((const uint16_t *)line, got);
+    if (got == ARRAYSIZE(line) && line[got - 1] != L'\n')
+        FlushConsoleInputBuffer(in);   /* the rest of a long line */
+    return PASSWORD_OK;
+}

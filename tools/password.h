@@ -36,4 +36,11 @@ enum password_status password_read(const char *who_utf8, struct password *pw);
 
 void password_wipe(struct password *pw);
 
+/* Asks a yes/no question on the console (standard input must be one:
+ * PASSWORD_NO_INPUT otherwise, for a script to be refused), with echo.
+ * *yes is 1 only when "yes" was typed (credinput_console_yes).  Whatever
+ * else was typed on a line too long for the buffer is flushed, so that it
+ * is never read as the password. */
+enum password_status password_confirm(const char *question_utf8, int *yes, DWORD *error);
+
 #endif

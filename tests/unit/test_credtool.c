@@ -65,6 +65,14 @@ START_TEST(test_verify_and_recover)
     ck_assert_int_eq(parse(3, r).server.arg, 2);
     ck_assert_int_eq(parse(2, r0).action, CREDARGS_RECOVER);
     ck_assert_int_eq(parse(2, h).action, CREDARGS_USAGE);
+    {
+        const char *nk[] = { "x", "NewKey", NULL };
+        const char *nk_server[] = { "x", "newkey", "/server:exch01", NULL };
+        struct credargs a = parse(3, nk_server);
+        ck_assert_int_eq(parse(2, nk).action, CREDARGS_NEWKEY);
+        ck_assert_int_eq(a.action, CREDARGS_ERROR);
+        ck_assert_ptr_nonnull(strstr(a.message, "newkey takes no arguments"));
+    }
 }
 END_TEST
 
@@ -317,6 +325,53 @@ START_TEST(test_console_line_capacity)
 }
 END_TEST
 
+START_TEST(test_console_yes)
+{
+    static const uint16_t yes[] = { 'y', 'e', 's', '\r', '\n' };
+    static const uint16_t yes_upper_spaced[] = { ' ', 'Y', 'E', 's', ' ', '\r', '\n' };
+    static const uint16_t y[] = { 'y', '\r', '\n' };
+    static const uint16_t yess[] = { 'y', 'e', 's', 's', '\r', '\n' };
+    static const uint16_t no_end[] = { 'y', 'e', 's' };
+    static const uint16_t empty[] = { '\r', '\n' };
+    /* 'y' | 0x20 must not make other characters match: 'Y'+0x80 etc. */
+    static const uint16_t wide[] = { 0x0179, 'e', 's', '\r', '\n' };
+
+    ck_assert_int_eq(credinput_console_yes(yes, 5), 1);
+    ck_assert_int_eq(credinput_console_yes(yes_upper_spaced, 7), 1);
+    ck_assert_int_eq(credinput_console_yes(y, 3), 0);
+    ck_assert_int_eq(credinput_console_yes(yess, 6), 0);
+    ck_assert_int_eq(credinput_console_yes(no_end, 3), 0);
+    ck_assert_int_eq(credinput_console_yes(empty, 2), 0);
+    ck_assert_int_eq(credinput_console_yes(wide, 5), 0);
+    ck_assert_int_eq(credinput_console_yes(NULL, 0), 0);
+}
+END_TEST
+
+/* /fingerprint: is checked for its form by the parser (the value itself
+ * is compared with DATA0 by empkpcred). */
+START_TEST(test_fingerprint_switch)
+{
+    static const char hex[] =
+        "/fingerprint:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD";
+    const char *ok[] = { "x", "set", "/domain:D", "/user:U", "/server:S", hex, NULL };
+    const char *bad[] = { "x", "set", "/domain:D", "/user:U", "/fingerprint:abcd", NULL };
+    const char *v[] = { "x", "verify", hex, NULL };
+    const char *r[] = { "x", "recover", hex, NULL };
+    struct credargs a = parse(6, ok);
+
+    ck_assert_int_eq(a.action, CREDARGS_SET);
+    ck_assert_int_eq(a.fingerprint.arg, 5);
+    ck_assert_uint_eq(a.sha256[0], 0xBA);
+    ck_assert_uint_eq(a.sha256[31], 0xAD);
+    a = parse(5, bad);
+    ck_assert_int_eq(a.action, CREDARGS_ERROR);
+    ck_assert_ptr_nonnull(strstr(a.message, "/fingerprint:"));
+    ck_assert_ptr_nonnull(strstr(a.message, "64 hex digits"));
+    ck_assert_int_eq(parse(3, v).action, CREDARGS_ERROR);
+    ck_assert_int_eq(parse(3, r).action, CREDARGS_ERROR);
+}
+END_TEST
+
 START_TEST(test_input_status_str)
 {
     int st;
@@ -340,6 +395,7 @@ Suite *credtool_suite(void)
     tcase_add_test(tc, test_password_never_echoed);
     tcase_add_test(tc, test_long_switch_cut);
     tcase_add_test(tc, test_usage_names_commands_and_codes);
+    tcase_add_test(tc, test_fingerprint_switch);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("password input");
@@ -350,6 +406,7 @@ Suite *credtool_suite(void)
     tcase_add_test(tc, test_stdin_refusals);
     tcase_add_test(tc, test_console_line);
     tcase_add_test(tc, test_console_line_capacity);
+    tcase_add_test(tc, test_console_yes);
     tcase_add_test(tc, test_input_status_str);
     suite_add_tcase(s, tc);
     return s;

@@ -8,6 +8,7 @@
  *
  * Portable C11 + OpenSSL + Check only: this file is also cross-compiled for
  * Windows (mingw) and run under Wine, where Check runs without fork. */
+#include <ctype.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1278,6 +1279,110 @@ END_TEST
 
 /* ------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------ */
+/* DATA0's fingerprint                                                 */
+
+/* FIPS 180-2's example: SHA-256("abc"). */
+static const char abc_hex[] =
+    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+
+START_TEST(test_fingerprint_known_value)
+{
+    char text[KEYBLOB_FINGERPRINT_CHARS + 1];
+    unsigned char d[KEYBLOB_SHA256_LEN];
+
+    ck_assert_int_eq(keyblob_fingerprint((const unsigned char *)"abc", 3, text), 0);
+    ck_assert_str_eq(text, abc_hex);
+    ck_assert_uint_eq(strlen(text), KEYBLOB_FINGERPRINT_CHARS);
+    ck_assert_int_eq(keyblob_sha256((const unsigned char *)"abc", 3, d), 0);
+    ck_assert_uint_eq(d[0], 0xBA);
+    ck_assert_uint_eq(d[31], 0xAD);
+    /* Over the bytes as they are: one byte more is another fingerprint. */
+    ck_assert_int_eq(keyblob_fingerprint((const unsigned char *)"abcd", 4, text), 0);
+    ck_assert_str_ne(text, abc_hex);
+}
+END_TEST
+
+/* Our SHA-256 against the system OpenSSL's, at every length around the
+ * one- and two-block padding boundaries and at a DATA0's sizes. */
+START_TEST(test_sha256_matches_openssl)
+{
+    unsigned char buf[1200], ours[KEYBLOB_SHA256_LEN], theirs[EVP_MAX_MD_SIZE];
+    unsigned int theirs_len = 0;
+    size_t i, len;
+
+    for (i = 0; i < sizeof buf; i++)
+        buf[i] = (unsigned char)(i * 131u + 7u);
+    for (len = 0; len <= sizeof buf; len += (len < 300 ? 1 : 37)) {
+        ck_assert_int_eq(keyblob_sha256(buf, len, ours), 0);
+        ck_assert_int_eq(EVP_Digest(buf, len, theirs, &theirs_len, EVP_sha256(), NULL), 1);
+        ck_assert_uint_eq(theirs_len, KEYBLOB_SHA256_LEN);
+        ck_assert_msg(memcmp(ours, theirs, KEYBLOB_SHA256_LEN) == 0, "length %zu", len);
+    }
+    ck_assert_int_eq(keyblob_sha256(NULL, 0, ours), 0);   /* the empty string */
+    ck_assert_uint_eq(ours[0], 0xE3);
+    ck_assert_uint_eq(ours[31], 0x55);
+    ck_assert_int_eq(keyblob_sha256(NULL, 1, ours), -1);
+}
+END_TEST
+
+START_TEST(test_fingerprint_parse_forms)
+{
+    static const char colons[] =
+        "BA:78:16:BF:8F:01:CF:EA:41:41:40:DE:5D:AE:22:23:"
+        "B0:03:61:A3:96:17:7A:9C:B4:10:FF:61:F2:00:15:AD";
+    unsigned char want[KEYBLOB_SHA256_LEN], got[KEYBLOB_SHA256_LEN];
+    char upper[sizeof abc_hex];
+    size_t i;
+
+    ck_assert_int_eq(keyblob_sha256((const unsigned char *)"abc", 3, want), 0);
+    ck_assert_int_eq(keyblob_fingerprint_parse(abc_hex, got), 0);
+    ck_assert_mem_eq(got, want, sizeof want);
+    for (i = 0; i < sizeof abc_hex; i++)
+        upper[i] = (char)toupper((unsigned char)abc_hex[i]);
+    memset(got, 0x55, sizeof got);
+    ck_assert_int_eq(keyblob_fingerprint_parse(upper, got), 0);
+    ck_assert_mem_eq(got, want, sizeof want);
+    memset(got, 0x55, sizeof got);
+    ck_assert_int_eq(keyblob_fingerprint_parse(colons, got), 0);
+    ck_assert_mem_eq(got, want, sizeof want);
+}
+END_TEST
+
+START_TEST(test_fingerprint_parse_refused)
+{
+    static const unsigned char zero[KEYBLOB_SHA256_LEN];
+    unsigned char got[KEYBLOB_SHA256_LEN];
+    char t[200];
+    size_t i;
+
+    /* 63 and 65 digits, a non-hex digit, a space, colons in the wrong
+     * place or only some, a trailing colon, nothing, NULL. */
+    static const char *const bad[] = {
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a",
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad0",
+        "ga7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        "ba7816bf8f01cfea414140de5dae2223 00361a396177a9cb410ff61f20015ad",
+        "b:a7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        "ba:78:16:bf:8f:01:cf:ea:41:41:40:de:5d:ae:22:23:b0:03:61:a3:96:17:7a:9c:b4:10:ff:61:f2:00:15ad:",
+        "ba:78:16:bf:8f:01:cf:ea:41:41:40:de:5d:ae:22:23:b0:03:61:a3:96:17:7a:9c:b4:10:ff:61:f2:00:15",
+        "ba:78:16:bf:8f:01:cf:ea:41:41:40:de:5d:ae:22:23:b0:03:61:a3:96:17:7a:9c:b4:10:ff:61:f2:00:15:ad:",
+        "ba.78.16.bf.8f.01.cf.ea.41.41.40.de.5d.ae.22.23.b0.03.61.a3.96.17.7a.9c.b4.10.ff.61.f2.00.15.ad",
+        "",
+    };
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(got, 0x55, sizeof got);
+        ck_assert_msg(keyblob_fingerprint_parse(bad[i], got) == -1, "accepted \"%s\"", bad[i]);
+        ck_assert_mem_eq(got, zero, sizeof zero);
+    }
+    ck_assert_int_eq(keyblob_fingerprint_parse(NULL, got), -1);
+    /* A long argument is refused without reading it all. */
+    memset(t, 'a', sizeof t - 1);
+    t[sizeof t - 1] = 0;
+    ck_assert_int_eq(keyblob_fingerprint_parse(t, got), -1);
+}
+END_TEST
+
 Suite *keyblob_suite(void)
 {
     Suite *s = suite_create("keyblob");
@@ -1288,6 +1393,13 @@ Suite *keyblob_suite(void)
     tcase_add_test(tc, test_generate_bad_bits);
     tcase_add_test(tc, test_status_str);
     tcase_add_test(tc, test_free_secret);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("fingerprint");
+    tcase_add_test(tc, test_fingerprint_known_value);
+    tcase_add_test(tc, test_sha256_matches_openssl);
+    tcase_add_test(tc, test_fingerprint_parse_forms);
+    tcase_add_test(tc, test_fingerprint_parse_refused);
     suite_add_tcase(s, tc);
 
     /* One RSA-2048 key shared by the encode and parse tests. */
