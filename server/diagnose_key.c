@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wincrypt.h>
 
 #include "credcheck.h"
 #include "exmpls.h"
@@ -50,6 +51,72 @@ static void check_credentials_decryptable(struct diag_result *results, int crede
     SecureZeroMemory(&report, sizeof(report));
 }
 
+/* CryptImportKey of DATA0 into each provider a credential tool may open
+ * (an ephemeral CRYPT_VERIFYCONTEXT: nothing is stored), and one
+ * CryptEncrypt with it; diag_check_providers words the result. */
+static void check_providers(struct diag_result *results, unsigned bits, const BYTE *data0,
+                            DWORD data0_len)
+{
+    static const struct { const WCHAR *prov; DWORD type; const char *name; } tried[] = {
+        { MS_DEF_PROV_W, PROV_RSA_FULL, "Base (MS_DEF_PROV)" },
+        { MS_STRONG_PROV_W, PROV_RSA_FULL, "Strong (MS_STRONG_PROV)" },
+        { MS_ENHANCED_PROV_W, PROV_RSA_FULL, "Enhanced (MS_ENHANCED_PROV)" },
+        { MS_ENH_RSA_AES_PROV_W, PROV_RSA_AES, "Enhanced RSA and AES (MS_ENH_RSA_AES_PROV)" },
+        { NULL, PROV_RSA_FULL, NULL },   /* the default PROV_RSA_FULL provider */
+    };
+    struct diag_provider p[ARRAYSIZE(tried)];
+    char default_name[200], pname[101];
+    BYTE value[512];
+    DWORD len, size;
+    HCRYPTPROV prov;
+    HCRYPTKEY key;
+    size_t i;
+
+    if (!bits) {
+        diag_check_providers(results, 0, NULL, 0);
+        return;
+    }
+    snprintf(default_name, sizeof(default_name), "default PROV_RSA_FULL");
+    for (i = 0; i < ARRAYSIZE(tried); i++) {
+        p[i].name = tried[i].name ? tried[i].name : default_name;
+        p[i].is_base = i == 0;
+        p[i].result = DIAG_IMPORT_OK;
+        p[i].error = 0;
+        if (!CryptAcquireContextW(&prov, NULL, tried[i].prov, tried[i].type, CRYPT_VERIFYCONTEXT)) {
+            p[i].error = GetLastError();
+            p[i].result = (p[i].error == (DWORD)NTE_KEYSET_NOT_DEF
+                           || p[i].error == (DWORD)NTE_PROV_TYPE_NOT_DEF
+                           || p[i].error == (DWORD)NTE_PROV_TYPE_ENTRY_BAD
+                           || p[i].error == (DWORD)NTE_PROV_DLL_NOT_FOUND)
+                              ? DIAG_IMPORT_NOT_INSTALLED : DIAG_IMPORT_REFUSED;
+            continue;
+        }
+        if (!tried[i].prov) {
+            /* PP_NAME is an ANSI string (provider names are ASCII). */
+            size = sizeof(pname) - 1;
+            if (CryptGetProvParam(prov, PP_NAME, (BYTE *)pname, &size, 0)) {
+                pname[size < sizeof(pname) ? size : sizeof(pname) - 1] = 0;
+                snprintf(default_name, sizeof(default_name), "default PROV_RSA_FULL (%s)", pname);
+                p[i].is_base = strcmp(pname, MS_DEF_PROV_A) == 0;
+            }
+        }
+        if (!CryptImportKey(prov, data0, data0_len, 0, 0, &key)) {
+            p[i].error = GetLastError();
+            p[i].result = DIAG_IMPORT_REFUSED;
+        } else {
+            memcpy(value, "empkp", 5);
+            len = 5;
+            if (!CryptEncrypt(key, 0, TRUE, 0, value, &len, sizeof(value))) {
+                p[i].error = GetLastError();
+                p[i].result = DIAG_IMPORT_REFUSED;
+            }
+            CryptDestroyKey(key);
+        }
+        CryptReleaseContext(prov, 0);
+    }
+    diag_check_providers(results, bits, p, ARRAYSIZE(p));
+}
+
 static void read_credential_sizes(HKEY key, int present[3], unsigned long size[3])
 {
     static const WCHAR *const names[3] = { L"DATA1", L"DATA2", L"DATA3" };
@@ -73,7 +140,7 @@ void diagnose_key_checks(struct diag_result *results, struct diag_facts *facts)
     BOOL present = FALSE, is_binary = FALSE, exmpls = FALSE;
     enum store_state store;
     char text[256], container[64], sd_text[400], why[240];
-    unsigned bits;
+    unsigned bits = 0;
     HKEY key;
 
     err = (DWORD)RegOpenKeyExW(HKEY_LOCAL_MACHINE, EXMPLS_KEY, 0, KEY_QUERY_VALUE | exmpls_view(), &key);
@@ -102,6 +169,8 @@ void diagnose_key_checks(struct diag_result *results, struct diag_facts *facts)
     } else {
         diag_check_data0(results, present, is_binary, data0, data0_len, &bits);
     }
+    check_providers(results, results[DIAG_DATA0].status == DIAG_PASS ? bits : 0, data0,
+                    data0_len);
 
     store = keystore_read_public_ex(&stored, &stored_len, &store_err, sd_text, sizeof(sd_text),
                                     why, sizeof(why));

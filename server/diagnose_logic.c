@@ -14,6 +14,7 @@ static const struct {
     [DIAG_EXMPLS]        = { "ExMPLS key", "exmpls-key", VERDICT_KEY_MISSING },
     [DIAG_DATA0]         = { "DATA0", "data0", VERDICT_KEY_MISSING },
     [DIAG_STORED_KEY]    = { "stored key", "stored-key", VERDICT_KEY_MISSING },
+    [DIAG_PROVIDERS]     = { "DATA0 providers", "data0-providers", VERDICT_PUBLISHED },
     [DIAG_CREDENTIALS]   = { "DATA1..3", "credentials", VERDICT_PUBLISHED },
     [DIAG_DECRYPTABLE]   = { "DATA1..3 decryptable", "credentials-decryptable", VERDICT_PUBLISHED },
     [DIAG_HELPER_FILE]   = { "helper file", "helper-file", VERDICT_PUBLISHED },
@@ -172,6 +173,11 @@ enum diag_status diag_check_data0(struct diag_result *results, int present, int 
     if (!bits)
         bits = &scratch;
     *bits = 0;
+    if (results) {
+        results[DIAG_DATA0].sha256[0] = '\0';
+        if (present && data0)
+            keyblob_fingerprint(data0, len, results[DIAG_DATA0].sha256);
+    }
     if (!present) {
         diag_set(results, DIAG_DATA0, DIAG_FAIL, DIAG_REMEDY_PUBLISH,
                  "HKLM\\SOFTWARE\\Microsoft\\ExMPLS has no DATA0 value (the public key BLOB)");
@@ -260,6 +266,73 @@ enum diag_status diag_check_stored_key(struct diag_result *results, enum store_s
         break;
     }
     return results ? results[DIAG_STORED_KEY].status : DIAG_FAIL;
+}
+
+/* Appends ", name" (or "name (0x...)") to list. */
+static void list_provider(char *list, size_t size, const struct diag_provider *p, int with_error)
+{
+    size_t used = strlen(list);
+
+    if (used >= size)
+        return;
+    if (with_error)
+        snprintf(list + used, size - used, "%s%s (0x%08lX)", used ? ", " : "", p->name,
+                 p->error);
+    else
+        snprintf(list + used, size - used, "%s%s", used ? ", " : "", p->name);
+}
+
+enum diag_status diag_check_providers(struct diag_result *results, unsigned bits,
+                                      const struct diag_provider *providers, size_t count)
+{
+    char ok[256] = "", refused[256] = "", absent[256] = "";
+    const struct diag_provider *base = NULL;
+    size_t i;
+
+    if (!bits) {
+        diag_set(results, DIAG_PROVIDERS, DIAG_WARN, DIAG_REMEDY_PUBLISH,
+                 "not checked: DATA0 is not a well-formed public key BLOB (see DATA0)");
+        return results ? results[DIAG_PROVIDERS].status : DIAG_WARN;
+    }
+    for (i = 0; providers && i < count; i++) {
+        const struct diag_provider *p = &providers[i];
+        if (p->result == DIAG_IMPORT_OK) {
+            list_provider(ok, sizeof(ok), p, 0);
+        } else if (p->result == DIAG_IMPORT_REFUSED) {
+            list_provider(refused, sizeof(refused), p, 1);
+            if (p->is_base && !base)
+                base = p;
+        } else {
+            list_provider(absent, sizeof(absent), p, 0);
+        }
+    }
+    if (base) {
+        diag_set(results, DIAG_PROVIDERS, DIAG_WARN,
+                 "if the Configuration Wizard or ExchangeMOMSetCredentialUtility cannot store the "
+                 "mailbox access account (it may open the Base provider), set HKLM\\SOFTWARE\\EMPKP "
+                 "KeyBits = 1024, run empkpcred newkey and then Publish, and store the account "
+                 "again (README \"Troubleshooting: the wizard cannot encrypt to DATA0\"); or "
+                 "store it with empkpcred set",
+                 "the Microsoft Base Cryptographic Provider (MS_DEF_PROV) cannot import DATA0's "
+                 "RSA-%u key: it takes RSA key exchange keys of 384 to %u bits only. Refused by: "
+                 "%s; imported by: %s%s%s", bits, DIAG_BASE_PROV_MAX_BITS, refused,
+                 ok[0] ? ok : "none", absent[0] ? "; not installed: " : "", absent);
+    } else if (refused[0]) {
+        diag_set(results, DIAG_PROVIDERS, DIAG_WARN,
+                 "a credential tool that opens that provider cannot encrypt to DATA0; store the "
+                 "account with a tool that opens another (empkpcred set)",
+                 "DATA0's RSA-%u key is refused by: %s; imported by: %s%s%s", bits, refused,
+                 ok[0] ? ok : "none", absent[0] ? "; not installed: " : "", absent);
+    } else if (!ok[0]) {
+        diag_set(results, DIAG_PROVIDERS, DIAG_WARN, DIAG_REMEDY_ADMIN,
+                 "no CryptoAPI provider could be asked to import DATA0%s%s",
+                 absent[0] ? "; not installed: " : "", absent);
+    } else {
+        diag_set(results, DIAG_PROVIDERS, DIAG_PASS, NULL,
+                 "DATA0's RSA-%u key is imported by every provider a credential tool may open: "
+                 "%s%s%s", bits, ok, absent[0] ? "; not installed: " : "", absent);
+    }
+    return results ? results[DIAG_PROVIDERS].status : DIAG_WARN;
 }
 
 enum diag_status diag_check_credentials(struct diag_result *results, int exmpls_present,

@@ -36,6 +36,7 @@ enum diag_check {
     DIAG_EXMPLS,        /* HKLM\SOFTWARE\Microsoft\ExMPLS present */
     DIAG_DATA0,         /* DATA0 a well-formed PUBLICKEYBLOB of an allowed size */
     DIAG_STORED_KEY,    /* the private key in the key store, matching DATA0 */
+    DIAG_PROVIDERS,     /* which CryptoAPI providers import DATA0 (credential tools) */
     DIAG_CREDENTIALS,   /* DATA1..3 present (never shown) */
     DIAG_DECRYPTABLE,   /* DATA1..3 decrypt with the stored key */
     DIAG_HELPER_FILE,   /* the helper at the KB's location, and which one is registered */
@@ -62,11 +63,16 @@ enum diag_verdict {
 
 #define DIAG_FOUND_MAX   768
 #define DIAG_REMEDY_MAX  512
+#define DIAG_SHA256_MAX  65     /* 64 hex digits and the terminator */
 
 struct diag_result {
     enum diag_status status;
     char found[DIAG_FOUND_MAX];
     char remedy[DIAG_REMEDY_MAX];
+    /* DATA0 only: SHA-256 of its bytes (keyblob_fingerprint), or "" when
+     * it could not be read.  Printed on a line of its own, and in JSON as
+     * "sha256": what empkpcred set /server: asks to be confirmed. */
+    char sha256[DIAG_SHA256_MAX];
 };
 
 /* "ExMPLS key", "DATA0", ...: the name printed before the colon. */
@@ -121,6 +127,31 @@ enum diag_status diag_check_stored_key(struct diag_result *results, enum store_s
                                        unsigned long store_err, const char *container,
                                        const unsigned char *stored, size_t stored_len,
                                        const unsigned char *data0, size_t data0_len);
+
+/* One CryptoAPI provider's CryptImportKey of DATA0 (CRYPT_VERIFYCONTEXT),
+ * as the glue tried it: the tools that encrypt credentials to DATA0 open
+ * one of them, and no public source says which. */
+enum diag_import {
+    DIAG_IMPORT_OK,           /* imported (and encrypted a value) */
+    DIAG_IMPORT_REFUSED,      /* installed, but refused DATA0; see error */
+    DIAG_IMPORT_NOT_INSTALLED /* the provider is not there (NTE_KEYSET_NOT_DEF,
+                                 NTE_PROV_TYPE_NOT_DEF): e.g. RSA/AES on 2000 */
+};
+struct diag_provider {
+    const char *name;          /* as shown: "Base (MS_DEF_PROV)", ... */
+    int is_base;               /* Microsoft Base Cryptographic Provider (the
+                                  default PROV_RSA_FULL provider may be it) */
+    enum diag_import result;
+    unsigned long error;       /* CryptoAPI's error for REFUSED / NOT_INSTALLED */
+};
+#define DIAG_BASE_PROV_MAX_BITS 1024u   /* Microsoft: RSA key exchange 384..1024 */
+
+/* The providers check: bits is DATA0's key size (0 when DATA0 is not well
+ * formed: not checked).  PASS when every installed provider imports DATA0;
+ * WARN naming the Base provider's limit when it refuses, or the provider
+ * that refuses.  Only WARNs: MOM logs 9986 whatever the wizard can do. */
+enum diag_status diag_check_providers(struct diag_result *results, unsigned bits,
+                                      const struct diag_provider *providers, size_t count);
 
 /* DATA1..3: present[i] and size[i] for DATA(i+1); exmpls_present 0 when
  * the key itself is missing.  Only WARNs: 9986 comes before credentials. */

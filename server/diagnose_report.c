@@ -93,6 +93,11 @@ static void text_checks(struct diag_buf *out, const struct diag_result *results)
             append_line_safe(out, results[i].remedy);
         }
         append(out, "\n");
+        if (results[i].sha256[0]) {
+            append(out, "     DATA0 SHA-256: ");
+            append_line_safe(out, results[i].sha256);
+            append(out, "\n");
+        }
     }
 }
 
@@ -203,6 +208,10 @@ static void json_checks(struct diag_buf *out, const struct diag_result *results)
         json_string(out, results[i].found);
         append(out, ", \"remedy\": ");
         json_string(out, results[i].status == DIAG_PASS ? "" : results[i].remedy);
+        if (results[i].sha256[0]) {
+            append(out, ", \"sha256\": ");
+            json_string(out, results[i].sha256);
+        }
         append(out, "}");
     }
     append(out, "\n ]");

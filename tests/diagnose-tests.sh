@@ -115,7 +115,7 @@ diagnose --
 check "diagnose/$arch healthy: verdict 9986, exit code 0" verdict 9986
 check "diagnose/$arch healthy: no FAIL line" no_fail
 n=$(grep -cE '^(PASS|WARN|FAIL) ' "$log/diag.txt")
-WHY="$n check lines" check "diagnose/$arch healthy: 17 checks, one line each" test "$n" -eq 17
+WHY="$n check lines" check "diagnose/$arch healthy: 18 checks, one line each" test "$n" -eq 18
 check "diagnose/$arch healthy: Publish() called through COM, ErrID 0" line PASS 'Publish\(\)' 'returned ErrID 0'
 check "diagnose/$arch healthy: the object created through COM" line PASS 'object created' 'CLSCTX_LOCAL_SERVER'
 check "diagnose/$arch healthy: a PE image this Windows starts" line PASS 'valid Win32 application' 'yes'
@@ -123,6 +123,16 @@ check "diagnose/$arch healthy: the helper at the KB's Exchange 2003 location, re
     line PASS 'helper file' 'Exchsrvr.bin.empkp.exe: present, registered as EMPKP.PubKeyPublisher'
 check "diagnose/$arch healthy, no credentials yet: DATA1..3 WARN, nothing to decrypt" \
     line WARN 'DATA1\.\.3 decryptable' 'nothing to decrypt'
+# DATA0's fingerprint, the one empkpcred set /server: asks for, computed
+# here from DATA0's bytes; and the Base provider's limit (RSA-2048 DATA0).
+fp=$(python3 -c 'import hashlib,sys; print(hashlib.sha256(bytes.fromhex(sys.argv[1])).hexdigest())' "$(probe data0)")
+fp_line() { grep -A1 '^PASS DATA0:' "$log/diag.txt" | grep -qx "     DATA0 SHA-256: $1"; }
+WHY="want $fp: $(grep 'SHA-256' "$log/diag.txt")" check "diagnose/$arch healthy: the DATA0 SHA-256 line under DATA0's" \
+    fp_line "$fp"
+check "diagnose/$arch healthy RSA-2048: WARN naming the Base provider's 1024-bit limit" \
+    line WARN 'DATA0 providers' 'Base Cryptographic Provider \(MS_DEF_PROV\) cannot import .* 384 to 1024 bits.*Refused by: Base \(MS_DEF_PROV\) \(0x80090005\)'
+check "diagnose/$arch healthy RSA-2048: the Strong, Enhanced, RSA/AES and default providers import it" \
+    line WARN 'DATA0 providers' 'imported by: Strong \(MS_STRONG_PROV\), Enhanced \(MS_ENHANCED_PROV\), Enhanced RSA and AES \(MS_ENH_RSA_AES_PROV\), default PROV_RSA_FULL'
 WHY="registry or key store changed" check "diagnose/$arch healthy: /diagnose changed nothing" test "$(snapshot)" = "$before"
 wrun 180 "$log/plain.out" "$WINE" "$EXE" /diagnose; rc=$?
 WHY="exit $rc" check "diagnose/$arch healthy: empkp /diagnose exits 0 (no exitcode.exe between)" test "$rc" -eq 0
@@ -135,13 +145,18 @@ doc = json.load(open(sys.argv[1]))
 event, n = int(sys.argv[2]), len(doc["checks"])
 assert doc["verdict"]["event"] == event, doc["verdict"]
 assert doc["verdict"]["exit_code"] == (0 if event == 9986 else event)
-assert n == 17, n
+assert n == 18, n
 assert all(c["status"] in ("PASS", "WARN", "FAIL") for c in doc["checks"])
+if len(sys.argv) > 3:
+    data0 = [c for c in doc["checks"] if c["check"] == "data0"][0]
+    assert data0.get("sha256") == sys.argv[3], data0
+    assert [c["check"] for c in doc["checks"] if "sha256" in c] == ["data0"]
 EOF
 }
 json_parses() { python3 -m json.tool "$log/diag.txt" >"$log/json.out" 2>&1 || { WHY=$(head -n 1 "$log/json.out"); return 1; }; }
 check "diagnose/$arch /format:json parses (python3 -m json.tool)" json_parses
-check "diagnose/$arch /format:json: 17 checks, verdict 9986, exit_code 0" json_ok 9986
+check "diagnose/$arch /format:json: 18 checks, verdict 9986, exit_code 0" json_ok 9986
+check "diagnose/$arch /format:json: DATA0's \"sha256\" is its SHA-256" json_ok 9986 "$fp"
 
 # --- credentials: set by empkpcred, decrypted by the same check, never shown ----------
 printf 'S3cret pass!\r\n' >"$log/pw.in"

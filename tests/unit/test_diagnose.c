@@ -2,6 +2,7 @@
  * server/diagnose_report.c): the verdict and exit code from the checks,
  * the texts built from facts, and the text and JSON formats. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,6 +166,125 @@ START_TEST(test_data0_check)
 }
 END_TEST
 
+/* DATA0's fingerprint: SHA-256 of the bytes as read, the same function
+ * empkpcred shows (keyblob_fingerprint), for any DATA0 that could be read;
+ * "" when there are no bytes. */
+START_TEST(test_data0_fingerprint)
+{
+    struct diag_result r[DIAG_CHECK_COUNT];
+    unsigned char blob[276];
+    char want[KEYBLOB_FINGERPRINT_CHARS + 1];
+    size_t len = make_blob(blob, 0x5A);
+
+    all_pass(r);
+    ck_assert_int_eq(keyblob_fingerprint(blob, len, want), 0);
+    diag_check_data0(r, 1, 1, blob, len, NULL);
+    ck_assert_str_eq(r[DIAG_DATA0].sha256, want);
+    ck_assert_uint_eq(strlen(r[DIAG_DATA0].sha256), 64);
+    /* A truncated DATA0 has a fingerprint of its own (it is what was read). */
+    diag_check_data0(r, 1, 1, blob, 100, NULL);
+    ck_assert_uint_eq(strlen(r[DIAG_DATA0].sha256), 64);
+    ck_assert_str_ne(r[DIAG_DATA0].sha256, want);
+    diag_check_data0(r, 0, 0, NULL, 0, NULL);
+    ck_assert_str_eq(r[DIAG_DATA0].sha256, "");
+    diag_check_data0(r, 1, 1, NULL, 0, NULL);   /* too large to read */
+    ck_assert_str_eq(r[DIAG_DATA0].sha256, "");
+}
+END_TEST
+
+/* Which providers import DATA0: the Base provider's 1024-bit limit is
+ * named when it refuses; providers that are not installed never WARN. */
+START_TEST(test_providers_check)
+{
+    struct diag_result r[DIAG_CHECK_COUNT];
+    struct diag_provider p[5] = {
+        { "Base (MS_DEF_PROV)", 1, DIAG_IMPORT_REFUSED, 0x80090005ul },
+        { "Strong (MS_STRONG_PROV)", 0, DIAG_IMPORT_OK, 0 },
+        { "Enhanced (MS_ENHANCED_PROV)", 0, DIAG_IMPORT_OK, 0 },
+        { "Enhanced RSA and AES (MS_ENH_RSA_AES_PROV)", 0, DIAG_IMPORT_NOT_INSTALLED, 0x80090019ul },
+        { "default PROV_RSA_FULL (x)", 0, DIAG_IMPORT_OK, 0 },
+    };
+
+    all_pass(r);
+    ck_assert_int_eq(diag_check_providers(r, 2048, p, 5), DIAG_WARN);
+    ck_assert_ptr_nonnull(strstr(r[DIAG_PROVIDERS].found, "Microsoft Base Cryptographic Provider"));
+    ck_assert_ptr_nonnull(strstr(r[DIAG_PROVIDERS].found, "RSA-2048"));
+    ck_assert_ptr_nonnull(strstr(r[DIAG_PROVIDERS].found, "384 to 1024 bits"));
+    ck_assert_ptr_nonnull(strstr(r[DIAG_PROVIDERS].found, "Base (MS_DEF_PROV) (0x80090005)"));
+    ck_assert_ptr_nonnull(strstr(r[DIAG_PROVIDERS].found,
+        "imported by: Strong (MS_STRONG_PROV), Enhanced (MS_ENHANCED_PROV), default PROV_RSA_FULL (x)"));
+    ck_assert_ptr_nonnull(strstr(r[DIAG_PROVIDERS].found,
+        "not installed: Enhanced RSA and AES (MS_ENH_RSA_AES_PROV)"));
+    ck_assert_ptr_nonnull(strstr(r[DIAG_PROVIDERS].remedy, "KeyBits = 1024"));
+    ck_assert_int_eq(diag_verdict_of(r), VERDICT_PUBLISHED);   /* only a WARN */
+
+    /* The default provider is the Base one (an old Windows 2000). */
+    p[0].result = DIAG_IMPORT_OK;
+    p[4].is_base = 1;
+    p[4].result = DIAG_IMPORT_REFUSED;
+    ck_assert_int_eq(diag_check_providers(r, 2048, p, 5), DIAG_WARN);
+    ck_assert_ptr_nonnull(strstr(r[DIAG_PROVIDERS].found, "Refused by: default PROV_RSA_FULL (x)"));
+
+    /* Another provider refuses: WARN naming it, no Base-provider text. */
+    p[4].is_base = 0;
+    ck_assert_int_eq(diag_check_providers(r, 2048, p, 5), DIAG_WARN);
+    ck_assert_ptr_null(strstr(r[DIAG_PROVIDERS].found, "Base Cryptographic"));
+    ck_assert_ptr_nonnull(strstr(r[DIAG_PROVIDERS].found, "refused by: default PROV_RSA_FULL (x)"));
+
+    /* KeyBits = 1024: everything installed imports it. */
+    p[4].result = DIAG_IMPORT_OK;
+    ck_assert_int_eq(diag_check_providers(r, 1024, p, 5), DIAG_PASS);
+    ck_assert_ptr_nonnull(strstr(r[DIAG_PROVIDERS].found, "RSA-1024 key is imported by every provider"));
+    ck_assert_ptr_nonnull(strstr(r[DIAG_PROVIDERS].found, "Base (MS_DEF_PROV), Strong"));
+    ck_assert_str_eq(r[DIAG_PROVIDERS].remedy, "");
+
+    /* Nothing installed at all; and a DATA0 that is not well formed. */
+    for (int i = 0; i < 5; i++)
+        p[i].result = DIAG_IMPORT_NOT_INSTALLED;
+    ck_assert_int_eq(diag_check_providers(r, 1024, p, 5), DIAG_WARN);
+    ck_assert_ptr_nonnull(strstr(r[DIAG_PROVIDERS].found, "no CryptoAPI provider"));
+    ck_assert_int_eq(diag_check_providers(r, 0, NULL, 0), DIAG_WARN);
+    ck_assert_ptr_nonnull(strstr(r[DIAG_PROVIDERS].found, "not checked"));
+    ck_assert_int_eq(diag_fail_verdict(DIAG_PROVIDERS), VERDICT_PUBLISHED);
+    ck_assert_str_eq(diag_check_id(DIAG_PROVIDERS), "data0-providers");
+}
+END_TEST
+
+static size_t count_lines(const char *s, const char *prefix);
+
+/* The fingerprint is one more line under DATA0's, and "sha256" in its
+ * JSON object only. */
+START_TEST(test_fingerprint_in_reports)
+{
+    struct diag_result r[DIAG_CHECK_COUNT];
+    struct diag_buf out = { 0 };
+    struct diag_run run = { IDENTITY_EMPKP, "C:\\x\\empkp.exe", 0, NULL, NULL, 0, r };
+    unsigned char blob[276];
+    size_t len = make_blob(blob, 0x33);
+    char want[200], fp[KEYBLOB_FINGERPRINT_CHARS + 1];
+
+    all_pass(r);
+    diag_check_data0(r, 1, 1, blob, len, NULL);
+    keyblob_fingerprint(blob, len, fp);
+    ck_assert_int_eq(diag_render_text(&run, &out), 0);
+    snprintf(want, sizeof(want), "\nPASS DATA0: a PUBLICKEYBLOB of an RSA-2048 key (exponent 65537), "
+             "276 bytes\n     DATA0 SHA-256: %s\nPASS stored key: ", fp);
+    ck_assert_ptr_nonnull(strstr(out.data, want));
+    ck_assert_uint_eq(count_lines(out.data, ""), DIAG_CHECK_COUNT + 3);
+    diag_buf_free(&out);
+
+    ck_assert_int_eq(diag_render_json(&run, &out), 0);
+    snprintf(want, sizeof(want), "\"remedy\": \"\", \"sha256\": \"%s\"}", fp);
+    ck_assert_ptr_nonnull(strstr(out.data, want));
+    ck_assert_ptr_nonnull(strstr(out.data, "{\"check\": \"data0\""));
+    {   /* once: only DATA0 has one */
+        const char *first = strstr(out.data, "\"sha256\"");
+        ck_assert_ptr_null(strstr(first + 1, "\"sha256\""));
+    }
+    diag_buf_free(&out);
+}
+END_TEST
+
 START_TEST(test_stored_key_check)
 {
     struct diag_result r[DIAG_CHECK_COUNT];
@@ -314,6 +434,9 @@ Suite *diagnose_suite(void)
     tcase_add_test(tc, test_events_and_exit_codes);
     tcase_add_test(tc, test_publish_only_when_harmless);
     tcase_add_test(tc, test_data0_check);
+    tcase_add_test(tc, test_data0_fingerprint);
+    tcase_add_test(tc, test_providers_check);
+    tcase_add_test(tc, test_fingerprint_in_reports);
     tcase_add_test(tc, test_stored_key_check);
     tcase_add_test(tc, test_credentials_check);
     tcase_add_test(tc, test_errid_texts);
