@@ -5,7 +5,8 @@
  *
  * libFuzzer hands us a heap copy of exactly `size` bytes, so AddressSanitizer
  * sees any read past the end.  Beyond "no crash", every property below is an
- * abort() when it fails, so libFuzzer saves the input as a crash. */
+ * abort() when it fails, so libFuzzer saves the input as a crash.  The same
+ * bytes also feed DATA0's fingerprint (SHA-256 and the /fingerprint: text). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,39 @@ static int same_bn(const EVP_PKEY *a, const EVP_PKEY *b, const char *name)
     return same;
 }
 
+/* DATA0's fingerprint: our SHA-256 equals OpenSSL's for the same bytes,
+ * and the fingerprint parser (empkpcred's /fingerprint:) takes the bytes
+ * as text: it accepts only what prints back the same, never reading past
+ * the terminator. */
+static void fingerprint_properties(const uint8_t *data, size_t size)
+{
+    unsigned char ours[KEYBLOB_SHA256_LEN], theirs[EVP_MAX_MD_SIZE], parsed[KEYBLOB_SHA256_LEN];
+    char text[KEYBLOB_FINGERPRINT_CHARS + 1], *copy;
+    unsigned int theirs_len = 0;
+    size_t i, j;
+
+    REQUIRE(keyblob_sha256(data, size, ours) == 0);
+    REQUIRE(EVP_Digest(data, size, theirs, &theirs_len, EVP_sha256(), NULL) == 1);
+    REQUIRE(theirs_len == KEYBLOB_SHA256_LEN && memcmp(ours, theirs, theirs_len) == 0);
+
+    copy = malloc(size + 1);
+    REQUIRE(copy != NULL);
+    memcpy(copy, data, size);
+    copy[size] = 0;
+    if (keyblob_fingerprint_parse(copy, parsed) == 0) {
+        keyblob_fingerprint_text(parsed, text);
+        for (i = j = 0; copy[i]; i++) {
+            if (copy[i] == ':')
+                continue;
+            REQUIRE(j < KEYBLOB_FINGERPRINT_CHARS);
+            REQUIRE((copy[i] | 0x20) == text[j]);
+            j++;
+        }
+        REQUIRE(j == KEYBLOB_FINGERPRINT_CHARS);
+    }
+    free(copy);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct keyblob_public pub;
@@ -57,6 +91,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     EVP_PKEY *key = NULL, *oracle;
     unsigned char *again = NULL;
     size_t again_len = 0;
+
+    fingerprint_properties(data, size);
 
     /* 1. The parser, validating only and filling a view: same verdict. */
     st = keyblob_parse_public(data, size, NULL);
