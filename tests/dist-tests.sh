@@ -280,7 +280,11 @@ msi_arch=x86; [[ $arch == x86_64 ]] && msi_arch=x64
     -D Company="$EMPKP_COMPANY" -o "$old_msi" "$top/tests/dist/empkp-1.0.0.wxs") >"$upg/wixl-old.log" 2>&1
 WHY="$(tail -n 3 "$upg/wixl-old.log")" check "dist/$arch/upgrade: the $EMPKP_VERSION package as shipped builds" test -s "$old_msi"
 rm -rf "${top:?}/$ubuild"; mkdir -p "$top/$ubuild"
-cp -a "$out" "$top/$ubuild/" && cp -p "$top/build/deps.mk" "$top/$ubuild/"
+# The build without its Wine prefixes (over a gigabyte each): only the
+# compiled files are needed to relink at the new version.
+mkdir -p "$top/$ubuild/${out##*/}" &&
+    tar -C "$out" --exclude='./wineprefix*' --exclude='./credprefix*' -cf - . |
+    tar -C "$top/$ubuild/${out##*/}" -xf - && cp -p "$top/build/deps.mk" "$top/$ubuild/"
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL timeout 600 make -C "$top" --no-print-directory \
     BUILD="$ubuild" ARCH="$arch" VERSION="$new_version" arch-dist >"$upg/make-new.log" 2>&1; rc=$?
 WHY="exit $rc: $(tail -n 3 "$upg/make-new.log")" check "dist/$arch/upgrade: make dist VERSION=$new_version builds" \
