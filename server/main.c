@@ -5,13 +5,13 @@
 #include <stdlib.h>
 
 #include "cmdline.h"
-#include "console.h"
-#include "diagnose.h"
-#include "diagnose_dcom.h"
-#include "lifetime.h"
-#include "publish.h"
-#include "register.h"
-#include "stopservers.h"
+#include "common/console.h"
+#include "server/diagnose/diagnose.h"
+#include "server/diagnose/diagnose_dcom.h"
+#include "server/com/server_loop.h"
+#include "server/publish/publish.h"
+#include "server/register/registration.h"
+#include "server/register/stopservers.h"
 
 static void report(const char *what, DWORD err)
 {

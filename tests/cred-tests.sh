@@ -369,7 +369,7 @@ cred "$log/recover.out" /dev/null recover
 decrypts_to "write and rollback failed: recover completes all three new values" NEWD NEWU new-pass
 verify_is "after recovery: credentials for NEWD\\NEWU decrypt" 0 'credentials for NEWD\\NEWU decrypt'
 
-# --- Publish's lock made by another account (server/publish_lock.h) ---------------------
+# --- Publish's lock made by another account (common/publish_lock.h) ---------------------
 # Wine protects no kernel object, so the test build answers for Windows: a
 # foreign owner on the existing lock (fail:lock-foreign), or access denied
 # opening it (err:lock-create=5).  set must refuse before it asks for the

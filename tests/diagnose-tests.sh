@@ -285,7 +285,7 @@ healthy
 
 # --- DCOM permissions (KB 274696), for the account MOM runs as ----------------------
 # Wine stores these descriptors but enforces none of them: the cases test
-# /diagnose's reading of them (server/dcom_perm.c), not Windows' refusal.
+# /diagnose's reading of them (server/diagnose/dcom_perm.c), not Windows' refusal.
 APPKEY="SOFTWARE\\Classes\\AppID\\$APPID"
 OLE='SOFTWARE\Microsoft\Ole'
 regsd() { wrun 60 "$log/regsd.out" "$WINE" "$T\\regsd.exe" "$@"; }

@@ -75,7 +75,7 @@ done
 
 # --- the same while one server stays up: its fast path must notice ------------
 # A running server answers a repeated Publish from what it last published
-# (server/publish_cache.h); any change to DATA0 or ExMPLS must send it down
+# (server/publish/publish_cache.h); any change to DATA0 or ExMPLS must send it down
 # the full path again.  One holder keeps the server up; each client.exe is a
 # new process calling into that same server.
 wrun 300 "$log/hold.out" "$WINE" 'C:\empkp-tests\stress.exe' hold 120 'C:\empkp-tests\release' &
@@ -152,7 +152,7 @@ done
 
 # --- Windows' answers that Wine never gives, injected ---------------------------------
 # Wine runs everything as one all-powerful user, so the fault build answers
-# for Windows (server/faultpoint.h: err:POINT=CODE, fail:POINT) right before
+# for Windows (common/faultpoint.h: err:POINT=CODE, fail:POINT) right before
 # the real call.  Each case: the documented ErrID (exit code mod 256 and the
 # ErrID= line), its event, and nothing lost: DATA0..3 and the stored key
 # exactly as before.

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "keyblob.h"
+#include "crypto/keyblob.h"
 
 static int ascii_tolower(int c)
 {

@@ -9,17 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "console.h"
+#include "common/console.h"
 #include "credargs.h"
-#include "credblob.h"
-#include "credcheck.h"
-#include "credstore.h"
-#include "keyblob.h"
-#include "keystore.h"
+#include "crypto/credblob.h"
+#include "common/credcheck.h"
+#include "common/credstore.h"
+#include "crypto/keyblob.h"
+#include "common/keystore.h"
 #include "password.h"
-#include "publish.h"
-#include "publish_plan.h"
-#include "exmpls.h"
+#include "common/publish_lock.h"
+#include "common/publish_plan.h"
+#include "common/exmpls.h"
+#include "common/settings.h"
 
 static const char *const value_what[3] = { "domain", "user name", "password" };
 
@@ -299,7 +300,7 @@ static int read_password(struct set_job *job, struct password *pw)
     return CREDEXIT_NO_PASSWORD;
 }
 
-/* Publish's lock (server/publish_lock.h), held while DATA0 is checked
+/* Publish's lock (common/publish_lock.h), held while DATA0 is checked
  * again and DATA1..3 are written, so that no Publish on this computer
  * replaces the key in between.  Opened, and its owner checked, before the
  * password is asked for (a lock another account made fails the run before

@@ -33,10 +33,10 @@
 
 #include "benchstats.h"
 #include "empkp.h"
-#include "keyblob.h"
-#include "keystore.h"
-#include "exmpls.h"
-#include "publish.h"
+#include "crypto/keyblob.h"
+#include "common/keystore.h"
+#include "common/exmpls.h"
+#include "common/publish_lock.h"
 
 #define TYPELIB_MARSHALER L"{00020424-0000-0000-C000-000000000046}"
 

@@ -32,7 +32,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "keystore.h"
+#include "common/keystore.h"
 
 static const WCHAR *const names[3] = { L"DATA1", L"DATA2", L"DATA3" };
 

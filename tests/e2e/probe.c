@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "keystore.h"
+#include "common/keystore.h"
 
 #define EXMPLS L"SOFTWARE\\Microsoft\\ExMPLS"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "credinput.h"
+#include "tools/credinput.h"
 
 #define CAP 256
 

@@ -18,7 +18,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "keyblob.h"
+#include "crypto/keyblob.h"
 
 #define REQUIRE(cond) \
     do { if (!(cond)) { fprintf(stderr, "property failed: %s (line %d)\n", #cond, __LINE__); abort(); } } while (0)

@@ -1,4 +1,4 @@
-/* libFuzzer target for the PE checker (server/pe_check.c), which /diagnose
+/* libFuzzer target for the PE checker (server/diagnose/pe_check.c), which /diagnose
  * runs on whatever file LocalServer32 names: any bytes at all.
  * Beyond "no crash": the verdict is the same with and without an info
  * block, the description always fits its buffer, and an accepted image was
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pe_check.h"
+#include "server/diagnose/pe_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

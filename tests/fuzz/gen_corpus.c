@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "keyblob.h"
+#include "crypto/keyblob.h"
 
 static const char *g_dir;
 

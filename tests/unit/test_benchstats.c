@@ -3,7 +3,7 @@
 #include <check.h>
 #include <stdlib.h>
 
-#include "benchstats.h"
+#include "tests/bench/benchstats.h"
 #include "suites.h"
 
 START_TEST(test_median)

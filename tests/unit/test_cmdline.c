@@ -3,7 +3,7 @@
 
 #include <check.h>
 
-#include "cmdline.h"
+#include "server/cmdline.h"
 #include "suites.h"
 
 static struct cmdline parse1(const char *arg)

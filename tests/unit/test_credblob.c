@@ -17,8 +17,8 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
-#include "credblob.h"
-#include "keyblob.h"
+#include "crypto/credblob.h"
+#include "crypto/keyblob.h"
 #include "suites.h"
 
 /* ------------------------------------------------------------------ */

@@ -6,8 +6,8 @@
 
 #include <check.h>
 
-#include "credargs.h"
-#include "credinput.h"
+#include "tools/credargs.h"
+#include "tools/credinput.h"
 #include "suites.h"
 
 /* ------------------------------------------------------------------ */

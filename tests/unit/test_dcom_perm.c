@@ -1,11 +1,11 @@
 /* DCOM launch and access permissions decided in plain C
- * (server/dcom_perm.c), on descriptors assembled byte by byte here as
+ * (server/diagnose/dcom_perm.c), on descriptors assembled byte by byte here as
  * dcomcnfg writes them. */
 #include <string.h>
 
 #include <check.h>
 
-#include "dcom_perm.h"
+#include "server/diagnose/dcom_perm.h"
 #include "suites.h"
 
 #define NEW_LAUNCH 0x0Bu   /* EXECUTE | EXECUTE_LOCAL | ACTIVATE_LOCAL: dcomcnfg's local launch */

@@ -1,5 +1,5 @@
-/* /diagnose's decisions and output (server/diagnose_logic.c,
- * server/diagnose_report.c): the verdict and exit code from the checks,
+/* /diagnose's decisions and output (server/diagnose/diagnose_logic.c,
+ * server/diagnose/diagnose_report.c): the verdict and exit code from the checks,
  * the texts built from facts, and the text and JSON formats. */
 #include <stdint.h>
 #include <stdio.h>
@@ -8,9 +8,9 @@
 
 #include <check.h>
 
-#include "diagnose_logic.h"
-#include "diagnose_report.h"
-#include "keyblob.h"
+#include "server/diagnose/diagnose_logic.h"
+#include "server/diagnose/diagnose_report.h"
+#include "crypto/keyblob.h"
 #include "suites.h"
 
 static void all_pass(struct diag_result *r)

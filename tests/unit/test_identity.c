@@ -1,11 +1,11 @@
-/* Which identity a file name gives (server/identity.c), and the program a
- * LocalServer32 value names (server/localserver.c). */
+/* Which identity a file name gives (server/com/identity.c), and the program a
+ * LocalServer32 value names (server/register/localserver32.c). */
 #include <string.h>
 
 #include <check.h>
 
-#include "identity.h"
-#include "localserver.h"
+#include "server/com/identity.h"
+#include "server/register/localserver32.h"
 #include "suites.h"
 
 START_TEST(test_exchkp_by_file_name_any_case)

@@ -23,7 +23,7 @@
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
 
-#include "keyblob.h"
+#include "crypto/keyblob.h"
 #include "suites.h"
 
 #define BLOB2048_LEN 276u

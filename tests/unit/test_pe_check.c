@@ -1,4 +1,4 @@
-/* The PE image checker (server/pe_check.c): every cause of "is not a valid
+/* The PE image checker (server/diagnose/pe_check.c): every cause of "is not a valid
  * Win32 application" from crafted headers, and hostile bytes. */
 #include <stdint.h>
 #include <stdio.h>
@@ -6,7 +6,7 @@
 
 #include <check.h>
 
-#include "pe_check.h"
+#include "server/diagnose/pe_check.h"
 #include "suites.h"
 
 #define LFANEW    0x80u

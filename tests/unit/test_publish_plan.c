@@ -1,11 +1,11 @@
-/* Publish's decisions (server/publish_plan.c): the state table of README. */
+/* Publish's decisions (common/publish_plan.c): the state table of README. */
 #include <stdint.h>
 #include <string.h>
 
 #include <check.h>
 
-#include "keyblob.h"
-#include "publish_plan.h"
+#include "crypto/keyblob.h"
+#include "common/publish_plan.h"
 #include "suites.h"
 
 START_TEST(test_plan_table)

@@ -1,11 +1,11 @@
 /* Where /diagnose /fix may register, and what /unregserver may remove
- * (server/regsafe.c), on descriptors assembled here as Windows lays them
+ * (server/register/regsafe.c), on descriptors assembled here as Windows lays them
  * out. */
 #include <string.h>
 
 #include <check.h>
 
-#include "regsafe.h"
+#include "server/register/regsafe.h"
 #include "suites.h"
 
 #define FA  0x001F01FFu  /* FILE_ALL_ACCESS */

@@ -1,10 +1,10 @@
-/* Security descriptors read and judged in plain C (server/sdcheck.c), on
+/* Security descriptors read and judged in plain C (common/sdcheck.c), on
  * descriptors assembled byte by byte here as Windows lays them out. */
 #include <string.h>
 
 #include <check.h>
 
-#include "sdcheck.h"
+#include "common/sdcheck.h"
 #include "suites.h"
 
 #define KEY_ALL_ACCESS_ 0xF003Fu

@@ -1,0 +1,169 @@
+/* The PubKeyPublisher object.  IDispatch is answered from the type library
+ * embedded in empkp.exe, so late-bound VBScript callers and early-bound
+ * vtable callers reach the same Publish. */
+#include "publisher_object.h"
+
+#include "empkp.h"
+#include "server_loop.h"
+#include "server/publish/publish.h"
+#include "typelib.h"
+
+struct publisher {
+    IPubKeyPublisher IPubKeyPublisher_iface;
+    LONG ref;
+    BOOL holds_lock;   /* FALSE only for the RPC pin (rpcpin.c) */
+};
+
+static struct publisher *impl_from_IPubKeyPublisher(IPubKeyPublisher *iface)
+{
+    return CONTAINING_RECORD(iface, struct publisher, IPubKeyPublisher_iface);
+}
+
+static HRESULT WINAPI publisher_QueryInterface(IPubKeyPublisher *iface, REFIID riid, void **ppv)
+{
+    if (!ppv)
+        return E_POINTER;
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch) ||
+        IsEqualIID(riid, &IID_IPubKeyPublisher)) {
+        *ppv = iface;
+        IPubKeyPublisher_AddRef(iface);
+        return S_OK;
+    }
+    *ppv = NULL;
+    return E_NOINTERFACE;
+}
+
+static ULONG WINAPI publisher_AddRef(IPubKeyPublisher *iface)
+{
+    struct publisher *This = impl_from_IPubKeyPublisher(iface);
+    return (ULONG)InterlockedIncrement(&This->ref);
+}
+
+static ULONG WINAPI publisher_Release(IPubKeyPublisher *iface)
+{
+    struct publisher *This = impl_from_IPubKeyPublisher(iface);
+    LONG ref = InterlockedDecrement(&This->ref);
+
+    if (ref == 0) {
+        BOOL holds_lock = This->holds_lock;
+
+        HeapFree(GetProcessHeap(), 0, This);
+        if (holds_lock)
+            server_unlock();
+    }
+    return (ULONG)ref;
+}
+
+static HRESULT WINAPI publisher_GetTypeInfoCount(IPubKeyPublisher *iface, UINT *count)
+{
+    (void)iface;
+    if (!count)
+        return E_POINTER;
+    *count = 1;
+    return S_OK;
+}
+
+static HRESULT WINAPI publisher_GetTypeInfo(IPubKeyPublisher *iface, UINT index, LCID lcid,
+                                            ITypeInfo **info)
+{
+    (void)iface;
+    (void)lcid;
+    if (!info)
+        return E_POINTER;
+    *info = NULL;
+    if (index != 0)
+        return DISP_E_BADINDEX;
+    return typelib_publisher_typeinfo(info);
+}
+
+static HRESULT WINAPI publisher_GetIDsOfNames(IPubKeyPublisher *iface, REFIID riid,
+                                              LPOLESTR *names, UINT count, LCID lcid,
+                                              DISPID *ids)
+{
+    ITypeInfo *info;
+    HRESULT hr;
+
+    (void)iface;
+    (void)lcid;
+    if (!IsEqualIID(riid, &IID_NULL))
+        return DISP_E_UNKNOWNINTERFACE;
+    server_touch();
+    hr = typelib_publisher_typeinfo(&info);
+    if (FAILED(hr))
+        return hr;
+    hr = DispGetIDsOfNames(info, names, count, ids);
+    ITypeInfo_Release(info);
+    return hr;
+}
+
+static HRESULT WINAPI publisher_Invoke(IPubKeyPublisher *iface, DISPID id, REFIID riid,
+                                       LCID lcid, WORD flags, DISPPARAMS *params,
+                                       VARIANT *result, EXCEPINFO *excep, UINT *arg_err)
+{
+    ITypeInfo *info;
+    HRESULT hr;
+
+    (void)lcid;
+    if (!IsEqualIID(riid, &IID_NULL))
+        return DISP_E_UNKNOWNINTERFACE;
+    hr = typelib_publisher_typeinfo(&info);
+    if (FAILED(hr))
+        return hr;
+    hr = DispInvoke(iface, info, id, flags, params, result, excep, arg_err);
+    ITypeInfo_Release(info);
+    return hr;
+}
+
+static HRESULT WINAPI publisher_Publish(IPubKeyPublisher *iface, LONG *err_id)
+{
+    (void)iface;
+    if (!err_id)
+        return E_POINTER;
+    server_touch();
+    /* Operational failures are reported in ErrID, not the HRESULT: MOM's
+     * script reads "ErrID=oKeySet.Publish()", and a failed HRESULT would
+     * become a VBScript runtime error instead of a number it can log. */
+    *err_id = (LONG)publish();
+    server_touch();
+    return S_OK;
+}
+
+static const IPubKeyPublisherVtbl publisher_vtbl = {
+    publisher_QueryInterface,
+    publisher_AddRef,
+    publisher_Release,
+    publisher_GetTypeInfoCount,
+    publisher_GetTypeInfo,
+    publisher_GetIDsOfNames,
+    publisher_Invoke,
+    publisher_Publish,
+};
+
+static HRESULT create(BOOL holds_lock, REFIID riid, void **ppv)
+{
+    struct publisher *This;
+    HRESULT hr;
+
+    This = HeapAlloc(GetProcessHeap(), 0, sizeof(*This));
+    if (!This)
+        return E_OUTOFMEMORY;
+    This->IPubKeyPublisher_iface.lpVtbl = &publisher_vtbl;
+    This->ref = 1;
+    This->holds_lock = holds_lock;
+    if (holds_lock)
+        server_lock();
+
+    hr = IPubKeyPublisher_QueryInterface(&This->IPubKeyPublisher_iface, riid, ppv);
+    IPubKeyPublisher_Release(&This->IPubKeyPublisher_iface);
+    return hr;
+}
+
+HRESULT publisher_create(REFIID riid, void **ppv)
+{
+    return create(TRUE, riid, ppv);
+}
+
+HRESULT publisher_create_pin(REFIID riid, void **ppv)
+{
+    return create(FALSE, riid, ppv);
+}
