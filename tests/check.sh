@@ -37,6 +37,8 @@ fi
 
 # The shipped binaries' PE fitness, imports and version resource: no Wine.
 "$top/tests/pe-tests.sh"
+# The folders' layers: includes point one way, no cycle (no build either).
+"$top/tests/layers.sh"
 
 if ! xvfb_start; then
     fail "xvfb" "could not start Xvfb; message box tests cannot run"

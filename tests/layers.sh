@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# tests/layers.sh: do the folders keep their layers?  No build, no Wine: it
+# reads the #include lines of every tracked C file and header.
+#   - crypto/ includes only crypto/;
+#   - common/ (the shared layer) only common/ and crypto/;
+#   - tools/ (empkpcred's front end) only tools/, common/ and crypto/;
+#   - server/ only server/, common/, crypto/ and widl/windmc output;
+#   - no include cycle between folders (server/com <-> server/register...);
+#   - no folder of ours holds more than MAX_FILES files.
+# Each rule is checked on a made-up violation too, so that it can fail.
+# Results go to $RESULTS (see lib.sh).
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tests/lib.sh
+source "$top/tests/lib.sh"
+cd "$top" || exit 1
+MAX_FILES=22
+GENERATED='empkp.h|messages.h|version.h'
+
+echo "== Layers: includes between folders"
+# "FROMDIR TODIR" for each quoted include of a tracked source: a bare name
+# is the including file's own folder, or a generated header (gen).
+edges() {
+    local f inc dir
+    while read -r f; do
+        dir=$(dirname "$f")
+        while read -r inc; do
+            if [[ $inc == */* ]]; then echo "$dir $(dirname "$inc")"
+            elif [[ $inc =~ ^($GENERATED)$ ]]; then echo "$dir gen"
+            else echo "$dir $dir"; fi
+        done < <(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f")
+    done
+}
+# allowed FROMDIR TODIR: may code in FROMDIR include a header of TODIR?
+allowed() {
+    local from=$1 to=$2
+    [[ $from == "$to" ]] && return 0
+    case $from in
+        crypto) return 1 ;;
+        common) [[ $to == crypto ]] ;;
+        tools)  [[ $to == common || $to == crypto ]] ;;
+        server|server/*) [[ $to == server || $to == server/* || $to == common || $to == crypto || $to == gen ]] ;;
+        *) return 0 ;;   # tests/, packaging/: anything
+    esac
+}
+# violations < edges: the edges that break a rule.
+violations() { local a b; sort -u | while read -r a b; do allowed "$a" "$b" || echo "$a -> $b"; done; }
+# cycles < edges: folders on an include cycle (tsort names them).
+cycles() { awk '$1 != $2 && $2 != "gen"' | sort -u | tsort 2>&1 >/dev/null | grep -v '^tsort: .*: input contains a loop:$' | sed 's/^tsort: //'; }
+
+sources=$(git ls-files 'crypto/*.[ch]' 'common/*.[ch]' 'tools/*.[ch]' 'server/*.[ch]' 'server/*/*.[ch]')
+all_edges=$(edges <<<"$sources")
+bad=$(violations <<<"$all_edges")
+WHY="includes against the layers: $(tr '\n' ';' <<<"$bad")" check "layers: every include points down (crypto <- common <- server, tools)" test -z "$bad"
+loops=$(cycles <<<"$all_edges")
+WHY="include cycle through: $(tr '\n' ' ' <<<"$loops")" check "layers: no include cycle between folders" test -z "$loops"
+# The rules can fail: a shared-layer file that includes a program's header,
+# and two folders that include each other.
+made_up=$(violations <<<"common server/com")
+check "layers: a made-up common -> server/com include is refused" test "$made_up" = "common -> server/com"
+made_up=$(cycles <<<$'server/com server/register\nserver/register server/com')
+check "layers: a made-up server/com <-> server/register cycle is found" test -n "$made_up"
+
+echo "== Layers: folder sizes"
+while read -r n d; do
+    WHY="$n files" check "layers: $d/ holds at most $MAX_FILES files" test "$n" -le "$MAX_FILES"
+done < <(git ls-files crypto common tools server proxystub idl | xargs -n1 dirname | sort | uniq -c)
