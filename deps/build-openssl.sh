@@ -35,7 +35,7 @@ opts=(
     no-dsa no-ec no-idea no-md4 no-mdc2 no-ocb no-poly1305 no-rc2 no-rc4 no-rc5
     no-rmd160 no-scrypt no-seed no-siphash no-siv no-sm2 no-sm3 no-sm4
     no-whirlpool
-    # Size (issue 7): empkp.exe is mostly libcrypto, and only Configure-time
+    # Size: empkp.exe is mostly libcrypto, and only Configure-time
     # choices shrink it (the default provider's tables reference every
     # algorithm, so the linker keeps them all).  -Os: libcrypto's C code at
     # about two thirds of its -O3 size; RSA keygen time is the bignum assembly

@@ -302,8 +302,10 @@ fetch_upstream_tree() {
 cached_build() {
     local name=$1 pkg=$2 ver=$3 triplet=$4 script=$here/build-$1.sh hash key dir src logf t0
     # The key covers the build script (it holds every option and flag) and the
-    # compiler, so changing either builds anew instead of reusing a stale build.
-    hash=$({ cat "$script" "$here/patches/$name"-*.patch 2>/dev/null; "$triplet-gcc" --version; } |
+    # compiler, so changing either builds anew instead of reusing a stale build;
+    # the script's comment lines are left out, so editing one does not.
+    hash=$({ grep -v '^[[:space:]]*#' "$script"; cat "$here/patches/$name"-*.patch 2>/dev/null
+             "$triplet-gcc" --version; } |
            sha256sum | cut -c1-8)
     if [[ $name == openssl ]]; then key=${ver//:/_} built_from="Debian's source $ver"
     else key=$(upstream "$ver") built_from="upstream $key"; fi

@@ -31,7 +31,7 @@ FAULTS="$T\\empkpcred-faults.exe"
 # here, so that non-ASCII arguments arrive as typed.
 export LC_ALL=C.UTF-8
 
-# Publish from the command line (issue 3): the stored key in the machine
+# Publish from the command line: the stored key in the machine
 # container and DATA0 its public blob, as MOM's script would leave them.
 publish() { wrun 120 "$log/publish.out" "$WINE" "$INSTALL_DIR\\empkp.exe" /publish; }
 

@@ -12,7 +12,7 @@
 #include "common/exmpls.h"
 #include "common/keystore.h"
 
-/* The single place where DATA1..3 are decrypted: issue 4's server-side
+/* The single place where DATA1..3 are decrypted: the server-side
  * check (common/credcheck.c, the same as "empkpcred verify"), which wipes
  * what it decrypts.  Only its verdict is printed, never the values (not
  * even the domain and user name it hands back).  Decryptability does not
