@@ -481,8 +481,8 @@ arch-tests: $(TBIN)/unit.exe $(HELPERS:%=$(TBIN)/%.exe) $(TBIN)/badpe.exe \
 arch-bench: $(TBIN)/bench.exe
 
 # make dist, per arch: build/dist/empkp-VERSION-ARCH.zip (the binaries,
-# install.cmd, uninstall.cmd, README.txt, LICENSE.txt, THIRD-PARTY.txt,
-# SHA256SUMS) and build/dist/empkp-VERSION-ARCH.msi (packaging/empkp.wxs,
+# install.cmd, uninstall.cmd, README.txt: the administrator's manual
+# packaging/MANUAL.txt, LICENSE.txt, THIRD-PARTY.txt, SHA256SUMS) and build/dist/empkp-VERSION-ARCH.msi (packaging/empkp.wxs,
 # wixl).  With SIGN_CERT=cert.pem SIGN_KEY=key.pem the binaries and the MSI
 # are Authenticode-signed (packaging/sign.sh); build/ARCH/ keeps the
 # unsigned ones.  The staging folder is remade every time: signing depends
@@ -506,7 +506,7 @@ SIGN       = $(if $(SIGN_CERT),packaging/sign.sh $(SIGN_CERT) $(SIGN_KEY) $(1))
 # Text for Windows: CRLF line ends (cmd.exe needs them for labels; Notepad
 # before Windows 10 shows LF files as one line).
 CRLF      := sed 's/\r*$$/\r/'
-DIST_DOCS := packaging/install.cmd packaging/uninstall.cmd README.md LICENSE \
+DIST_DOCS := packaging/install.cmd packaging/uninstall.cmd packaging/MANUAL.txt LICENSE \
              packaging/THIRD-PARTY.txt packaging/empkp.wxs
 # The custom actions that run "empkp.exe /stopservers" from the MSI's
 # Binary table before files are removed or replaced (the comment in
@@ -523,7 +523,7 @@ arch-dist: $(SHIPPED) $(DIST_DOCS) $(MSI_STAMP)
 	$(call SIGN,$(STAGE)/empkp.exe $(STAGE)/empkpps.dll $(STAGE)/empkpcred.exe)
 	sed 's/@ARCH@/$(ARCH)/' packaging/install.cmd | $(CRLF) >$(STAGE)/install.cmd
 	sed 's/@ARCH@/$(ARCH)/' packaging/uninstall.cmd | $(CRLF) >$(STAGE)/uninstall.cmd
-	$(CRLF) README.md >$(STAGE)/README.txt
+	$(CRLF) packaging/MANUAL.txt >$(STAGE)/README.txt
 	$(CRLF) LICENSE >$(STAGE)/LICENSE.txt
 	cat packaging/THIRD-PARTY.txt /usr/share/common-licenses/Apache-2.0 | $(CRLF) >$(STAGE)/THIRD-PARTY.txt
 	cd $(STAGE) && sha256sum empkp.exe empkpps.dll empkpcred.exe install.cmd uninstall.cmd README.txt \

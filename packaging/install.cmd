@@ -27,7 +27,8 @@ if not exist "%DEST%\" goto nodir
 rem Over an earlier install: a running server (it lingers after its last
 rem client, longer during a Publish) holds the files.  The new empkp.exe
 rem waits up to 30 s for every server to end and ends those still busy
-rem (README, "Distribution"), so the copies below find the files free.
+rem (the manual, "Upgrading and removing"), so the copies below find the
+rem files free.
 if not exist "%DEST%\empkp.exe" goto copy
 "%SRC%empkp.exe" /stopservers
 set RC=%errorlevel%

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # tests/dist-tests.sh ARCH: what "make dist" made for ARCH.
 #   Without Wine (both arches):
-#     - the zip: its files, CRLF scripts, SHA256SUMS that verify;
-#     - the MSI: product version and name from the Makefile, its files, the
-#       registration custom actions in the right places;
+#     - the zip: its files, CRLF scripts, SHA256SUMS that verify, README.txt
+#       the administrator's manual (packaging/MANUAL.txt, for Notepad);
+#     - the MSI: product version and name from the Makefile, its files (the
+#       manual among them), the registration custom actions in the right
+#       places;
 #     - Authenticode: "make dist SIGN_CERT= SIGN_KEY=" with a throwaway
 #       certificate made here signs the binaries and the MSI, and
 #       osslsigncode verifies them (and rejects a tampered copy).
@@ -50,6 +52,18 @@ if unzip -q "$zip" -d "$unz" 2>"$log/unzip.err"; then
         WHY="differ" check "dist/$arch/zip $f is the tested build/$arch one" \
             cmp -s "$unz/$name/$f" "$out/$f"
     done
+    # README.txt is the administrator's manual, for Notepad: the text of
+    # packaging/MANUAL.txt with CRLF line ends, ASCII only (Notepad of
+    # Windows 2000 reads a file without a BOM in the ANSI code page), no line
+    # wider than 78 columns.
+    readme=$unz/$name/README.txt
+    WHY="differs from packaging/MANUAL.txt with CRLF line ends" \
+        check "dist/$arch/zip README.txt is the administrator's manual (packaging/MANUAL.txt)" \
+        bash -c "sed 's/\r*\$/\r/' '$top/packaging/MANUAL.txt' | cmp -s - '$readme'"
+    bad=$(tr -d '\r' <"$readme" | LC_ALL=C grep -n '[^ -~]' | head -n 3)
+    WHY="not ASCII: $bad" check "dist/$arch/zip README.txt is plain ASCII text" test -z "$bad"
+    bad=$(tr -d '\r' <"$readme" | awk 'length($0) > 78 { print NR ": " length($0) " columns" }' | head -n 3)
+    WHY="too wide: $bad" check "dist/$arch/zip README.txt wraps at 78 columns" test -z "$bad"
 else
     fail "dist/$arch/zip" "cannot unzip $zip: $(cat "$log/unzip.err")"
 fi
@@ -62,8 +76,15 @@ WHY="ProductVersion [$v]" check "dist/$arch/msi ProductVersion is the Makefile's
 v=$(prop Manufacturer)
 WHY="Manufacturer [$v]" check "dist/$arch/msi Manufacturer is the Makefile's COMPANY" test "$v" = "$EMPKP_COMPANY"
 v=$(msi_table File | cut -f3 | LC_ALL=C sort | tr '\n' ' ')
-WHY="files: $v" check "dist/$arch/msi installs the binaries and the licenses" \
-    test "$v" = "empkp-LICENSE.txt empkp-THIRD-PARTY.txt empkp.exe empkpcred.exe empkpps.dll "
+WHY="files: $v" check "dist/$arch/msi installs the binaries, the licenses and the manual" \
+    test "$v" = "empkp-LICENSE.txt empkp-README.txt empkp-THIRD-PARTY.txt empkp.exe empkpcred.exe empkpps.dll "
+# The manual it installs is the zip's README.txt, byte for byte.
+rm -rf "$log/msi-files"; mkdir -p "$log/msi-files"
+msiextract -C "$log/msi-files" "$msi" >"$log/msiextract.out" 2>&1
+manual=$(find "$log/msi-files" -type f -name empkp-README.txt | head -n 1)
+WHY="extracted: ${manual:-no empkp-README.txt} ($(tail -n 2 "$log/msiextract.out"))" \
+    check "dist/$arch/msi's empkp-README.txt is the zip's README.txt (the manual)" \
+    cmp -s "${manual:-/nonexistent}" "$dist/$name/README.txt"
 pf=ProgramFilesFolder; [[ $arch == x86_64 ]] && pf=ProgramFiles64Folder
 v=$(msi_table Directory | awk -F'\t' '{ print $1 ">" $2 ">" $3 }' | sort | tr '\n' ' ')
 WHY="directories: $v" check "dist/$arch/msi installs into [$pf]Exchsrvr\\bin" \
@@ -165,6 +186,9 @@ installed() {
     for f in empkp.exe empkpps.dll empkpcred.exe; do
         WHY="not in $bindir" check "dist/$arch/$what put $f in $winbin" test -f "$bindir/$f"
     done
+    [[ $what == msi ]] && WHY="not in $bindir, or not the zip's README.txt" \
+        check "dist/$arch/msi put the manual in $winbin as empkp-README.txt" \
+        cmp -s "$bindir/empkp-README.txt" "$dist/$name/README.txt"
     v=$(reg_value "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32" "")
     WHY="LocalServer32 is [$v]" check "dist/$arch/$what registered the server (LocalServer32)" \
         test "$v" = "\"$winbin\\empkp.exe\""
