@@ -311,7 +311,8 @@ enum diag_status diag_check_providers(struct diag_result *results, unsigned bits
                  "if the Configuration Wizard or ExchangeMOMSetCredentialUtility cannot store the "
                  "mailbox access account (it may open the Base provider), set HKLM\\SOFTWARE\\EMPKP "
                  "KeyBits = 1024, run empkpcred newkey and then Publish, and store the account "
-                 "again (README \"Troubleshooting: the wizard cannot encrypt to DATA0\"); or "
+                 "again (the manual, README.txt or empkp-README.txt: \"The wizard cannot store "
+                 "the account\"); or "
                  "store it with empkpcred set",
                  "the Microsoft Base Cryptographic Provider (MS_DEF_PROV) cannot import DATA0's "
                  "RSA-%u key: it takes RSA key exchange keys of 384 to %u bits only. Refused by: "
