@@ -482,7 +482,8 @@ arch-bench: $(TBIN)/bench.exe
 
 # make dist, per arch: build/dist/empkp-VERSION-ARCH.zip (the binaries,
 # install.cmd, uninstall.cmd, README.txt: the administrator's manual
-# packaging/MANUAL.txt, LICENSE.txt, THIRD-PARTY.txt, SHA256SUMS) and build/dist/empkp-VERSION-ARCH.msi (packaging/empkp.wxs,
+# packaging/MANUAL.txt, LICENSE.txt, THIRD-PARTY.txt, SHA256SUMS) and
+# build/dist/empkp-VERSION-ARCH.msi (packaging/empkp.wxs,
 # wixl).  With SIGN_CERT=cert.pem SIGN_KEY=key.pem the binaries and the MSI
 # are Authenticode-signed (packaging/sign.sh); build/ARCH/ keeps the
 # unsigned ones.  The staging folder is remade every time: signing depends
