@@ -3,8 +3,8 @@
  * No registry API of Windows 2000/2003 replaces several values at once
  * (transactions, RegRenameKey are Vista's; RegRestoreKey needs backup and
  * restore privileges, replaces the whole key including DATA0, and is a
- * stub in Wine).  So a write goes through a journal (README "Credentials",
- * "All three or none"):
+ * stub in Wine).  So a write goes through a journal (README.md, "Design
+ * decisions"; packaging/MANUAL.txt, "The credentials tool"):
  *   1. everything that can refuse (DATA0, lengths, access) is checked by
  *      the caller before the first write;
  *   2. the new DATA1, DATA2, DATA3 and then a copy of the DATA0 they were

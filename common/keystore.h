@@ -5,7 +5,8 @@
  * CryptoAPI program on the server that opens this container (with
  * CRYPT_MACHINE_KEYSET, as SYSTEM or an administrator) can then decrypt
  * what was encrypted to DATA0, which is how the decrypting side works.
- * These names are part of empkp's interface: README.md documents them. */
+ * These names are part of empkp's interface: packaging/MANUAL.txt
+ * documents them. */
 #ifndef EMPKP_KEYSTORE_H
 #define EMPKP_KEYSTORE_H
 

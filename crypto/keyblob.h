@@ -38,8 +38,8 @@
 #define KEYBLOB_DEFAULT_BITS    2048u
 /* The smallest size allowed: by the KeyBits setting only, for credential
  * tools that open Microsoft's Base Cryptographic Provider (MS_DEF_PROV),
- * which imports RSA key-exchange keys of 384 to 1024 bits only (README
- * "Key size"). */
+ * which imports RSA key-exchange keys of 384 to 1024 bits only
+ * (packaging/MANUAL.txt, "What Publish does", KeyBits). */
 #define KEYBLOB_COMPAT_BITS     1024u
 
 enum keyblob_status {

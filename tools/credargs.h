@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-/* Exit codes of empkpcred.exe (README "Credentials").  Each refusal has its
+/* Exit codes of empkpcred.exe (packaging/MANUAL.txt).  Each refusal has its
  * own; 5 and 87 read the same as the Win32 codes they match
  * (ERROR_ACCESS_DENIED, ERROR_INVALID_PARAMETER, as empkp.exe uses it). */
 enum credexit {

@@ -1,6 +1,6 @@
 /* empkpcred.exe: sets the credentials MOM uses for Exchange mailbox access
  * (DATA1..3, encrypted to DATA0) and checks them on the server.  A console
- * program for administrators and scripts; see README "Credentials" and
+ * program for administrators and scripts; see packaging/MANUAL.txt and
  * `empkpcred /?`.  Decisions live in credargs.c and credinput.c (plain C),
  * the registry in credstore.c, the server-side check in credcheck.c. */
 #include <windows.h>
@@ -613,8 +613,8 @@ static int run_recover(const WCHAR *server)
 
 /* ---- newkey ------------------------------------------------------------ */
 
-/* For credential tools that cannot encrypt to DATA0 (README
- * "Troubleshooting"): DATA1..3 and DATA0 go first, as Publish removes them
+/* For credential tools that cannot encrypt to DATA0 (packaging/MANUAL.txt,
+ * "The wizard cannot store the account"): DATA1..3 and DATA0 go first, as Publish removes them
  * (exmpls_delete_values), then the stored key, all with Publish locked out
  * on this computer; the next Publish then finds no key and makes a pair of
  * the KeyBits size.  Should this stop half-way, what is left is "a key

@@ -8,7 +8,8 @@
  * over the registration of a genuine ExchKP.exe, and an administrator who
  * replaces a missing ExchKP.exe copies ours under that name and types
  * "ExchKP /regserver", as the KB says.  Both identities publish the same key
- * (same key store, same DATA0).  README.md, "ExchKP compatibility".
+ * (same key store, same DATA0).  packaging/MANUAL.txt,
+ * "ExchKP"; README.md, "Design decisions".
  *
  * Plain C with no Windows headers: the native unit tests reach every case. */
 #ifndef EMPKP_IDENTITY_H

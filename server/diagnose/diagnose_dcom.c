@@ -98,7 +98,8 @@ static void add_local_groups(struct account *a, const WCHAR *name)
     FreeLibrary(netapi);
 }
 
-/* The account's SIDs, as far as they can be known here (README: SYSTEM's
+/* The account's SIDs, as far as they can be known here (packaging/MANUAL.txt,
+ * "DCOM permissions": SYSTEM's
  * token fully; a named account's user SID, Everyone, Authenticated Users
  * and its local groups; not its logon-type SIDs or domain groups). */
 static void resolve_account(struct account *a)

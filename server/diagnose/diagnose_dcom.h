@@ -1,6 +1,7 @@
 /* /diagnose: may the account MOM runs as launch and call EMPKP?  The
  * rules (registry) and the account (LookupAccountName, its local groups)
- * are gathered here; dcom_perm.c decides.  See README, "DCOM permissions". */
+ * are gathered here; dcom_perm.c decides.  See
+ * packaging/MANUAL.txt, "DCOM permissions". */
 #ifndef EMPKP_DIAGNOSE_DCOM_H
 #define EMPKP_DIAGNOSE_DCOM_H
 

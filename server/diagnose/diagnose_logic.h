@@ -158,7 +158,7 @@ enum diag_status diag_check_providers(struct diag_result *results, unsigned bits
 enum diag_status diag_check_credentials(struct diag_result *results, int exmpls_present,
                                         const int present[3], const unsigned long size[3]);
 
-/* What an ErrID of Publish means (README's table), and what to do. */
+/* What an ErrID of Publish means (packaging/MANUAL.txt's table), and what to do. */
 void diag_errid_text(long errid, char *meaning, size_t meaning_size,
                      char *remedy, size_t remedy_size);
 

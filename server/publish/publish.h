@@ -1,5 +1,6 @@
 /* The Publish operation: what IPubKeyPublisher::Publish and
- * "empkp /publish" do.  See README.md, "What Publish does". */
+ * "empkp /publish" do.  See packaging/MANUAL.txt,
+ * "What Publish does". */
 #ifndef EMPKP_PUBLISH_H
 #define EMPKP_PUBLISH_H
 
@@ -11,7 +12,8 @@
 
 /* Makes DATA0 the public half of the stored key, creating or repairing
  * whatever is needed, per the state table in publish_plan.h.  Returns
- * ERROR_SUCCESS or the Win32 / CryptoAPI code README.md documents. */
+ * ERROR_SUCCESS or the Win32 / CryptoAPI code
+ * packaging/MANUAL.txt documents. */
 DWORD publish(void);
 
 #endif
