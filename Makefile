@@ -285,7 +285,7 @@ CHECK   := $(CHECK_$(ARCH))
 comma   := ,
 
 # 0x0502 = Windows Server 2003: keeps Vista-only APIs out of our code and
-# OpenSSL's (README, "Supported Windows").
+# OpenSSL's (README, "Platform").
 WIN_CPPFLAGS := -D_WIN32_WINNT=0x0502 -DWINVER=0x0502 -DUNICODE -D_UNICODE \
                 -DCONST_VTABLE -DCOBJMACROS -I$(GEN) -I. -I$(OPENSSL)/include
 # Stack canaries in our code and widl's: from the static libssp (-static:

@@ -65,3 +65,14 @@ echo "== Layers: folder sizes"
 while read -r n d; do
     WHY="$n files" check "layers: $d/ holds at most $MAX_FILES files" test "$n" -le "$MAX_FILES"
 done < <(git ls-files crypto common tools server proxystub idl | xargs -n1 dirname | sort | uniq -c)
+
+echo "== Layers: README's layout table"
+# Folders as the table names them: every folder with tracked files, cut to
+# two levels (tests/fuzz/corpus/... is tests/fuzz/), the top as "./".
+tracked_folders() { git ls-files | xargs -n1 dirname | awk -F/ '{ print (NF > 2 ? $1 "/" $2 : $0) "/" }' | sed 's#^\./$#./#' | sort -u; }
+# The first column of README.md's "## Layout" table: | `folder/` | ... |
+table_folders() { awk '/^## /{on = ($0 ~ /^## Layout/)} on' README.md | sed -n 's#^| `\([^`]*/\)` |.*#\1#p' | sort -u; }
+missing=$(comm -23 <(tracked_folders) <(table_folders) | tr '\n' ' ')
+extra=$(comm -13 <(tracked_folders) <(table_folders) | tr '\n' ' ')
+WHY="not in the table: $missing" check "layers: README's layout table names every folder of git ls-files" test -z "$missing"
+WHY="in the table, not in git ls-files: $extra" check "layers: README's layout table names no folder that is gone" test -z "$extra"
