@@ -12,6 +12,7 @@
 #include "server/publish/publish.h"
 #include "server/register/registration.h"
 #include "server/register/stopservers.h"
+#include "server/com/trace.h"
 
 static void report(const char *what, DWORD err)
 {
@@ -79,6 +80,7 @@ int WINAPI wWinMain(HINSTANCE instance, HINSTANCE prev, LPWSTR cmdline_text, int
     (void)prev;
     (void)cmdline_text;
     (void)show;
+    trace_init();
     argv = console_utf8_args(argc, __wargv);
     if (!argv)
         return ERROR_NOT_ENOUGH_MEMORY;

@@ -3,6 +3,7 @@
 
 #include "server_loop.h"
 #include "publisher_object.h"
+#include "trace.h"
 
 static HRESULT WINAPI factory_QueryInterface(IClassFactory *iface, REFIID riid, void **ppv)
 {
@@ -31,19 +32,30 @@ static ULONG WINAPI factory_Release(IClassFactory *iface)
 static HRESULT WINAPI factory_CreateInstance(IClassFactory *iface, IUnknown *outer,
                                              REFIID riid, void **ppv)
 {
+    WCHAR iid[40];
+    HRESULT hr;
+
     (void)iface;
-    if (!ppv)
-        return E_POINTER;
-    *ppv = NULL;
-    if (outer)
-        return CLASS_E_NOAGGREGATION;
-    server_touch();
-    return publisher_create(riid, ppv);
+    if (!ppv) {
+        hr = E_POINTER;
+    } else {
+        *ppv = NULL;
+        if (outer) {
+            hr = CLASS_E_NOAGGREGATION;
+        } else {
+            server_touch();
+            hr = publisher_create(riid, ppv);
+        }
+    }
+    TRACE(L"factory CreateInstance(outer %p, %ls) -> 0x%08lx, object %p", (void *)outer,
+          trace_iid(riid, iid, ARRAYSIZE(iid)), (unsigned long)hr, ppv ? *ppv : NULL);
+    return hr;
 }
 
 static HRESULT WINAPI factory_LockServer(IClassFactory *iface, BOOL lock)
 {
     (void)iface;
+    TRACE(L"factory LockServer(%ls)", lock ? L"TRUE" : L"FALSE");
     if (lock)
         server_lock();
     else

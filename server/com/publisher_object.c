@@ -6,6 +6,7 @@
 #include "empkp.h"
 #include "server_loop.h"
 #include "server/publish/publish.h"
+#include "trace.h"
 #include "typelib.h"
 
 struct publisher {
@@ -21,22 +22,31 @@ static struct publisher *impl_from_IPubKeyPublisher(IPubKeyPublisher *iface)
 
 static HRESULT WINAPI publisher_QueryInterface(IPubKeyPublisher *iface, REFIID riid, void **ppv)
 {
-    if (!ppv)
-        return E_POINTER;
-    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch) ||
-        IsEqualIID(riid, &IID_IPubKeyPublisher)) {
+    WCHAR iid[40];
+    HRESULT hr = E_NOINTERFACE;
+
+    if (!ppv) {
+        hr = E_POINTER;
+    } else if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch) ||
+               IsEqualIID(riid, &IID_IPubKeyPublisher)) {
         *ppv = iface;
         IPubKeyPublisher_AddRef(iface);
-        return S_OK;
+        hr = S_OK;
+    } else {
+        *ppv = NULL;
     }
-    *ppv = NULL;
-    return E_NOINTERFACE;
+    TRACE(L"object %p QueryInterface(%ls) -> 0x%08lx", (void *)iface,
+          trace_iid(riid, iid, ARRAYSIZE(iid)), (unsigned long)hr);
+    return hr;
 }
 
 static ULONG WINAPI publisher_AddRef(IPubKeyPublisher *iface)
 {
     struct publisher *This = impl_from_IPubKeyPublisher(iface);
-    return (ULONG)InterlockedIncrement(&This->ref);
+    LONG ref = InterlockedIncrement(&This->ref);
+
+    TRACE(L"object %p AddRef -> %ld", (void *)iface, (long)ref);
+    return (ULONG)ref;
 }
 
 static ULONG WINAPI publisher_Release(IPubKeyPublisher *iface)
@@ -44,6 +54,7 @@ static ULONG WINAPI publisher_Release(IPubKeyPublisher *iface)
     struct publisher *This = impl_from_IPubKeyPublisher(iface);
     LONG ref = InterlockedDecrement(&This->ref);
 
+    TRACE(L"object %p Release -> %ld%ls", (void *)iface, (long)ref, ref == 0 ? L", freed" : L"");
     if (ref == 0) {
         BOOL holds_lock = This->holds_lock;
 
@@ -104,13 +115,18 @@ static HRESULT WINAPI publisher_Invoke(IPubKeyPublisher *iface, DISPID id, REFII
     HRESULT hr;
 
     (void)lcid;
-    if (!IsEqualIID(riid, &IID_NULL))
-        return DISP_E_UNKNOWNINTERFACE;
-    hr = typelib_publisher_typeinfo(&info);
-    if (FAILED(hr))
-        return hr;
-    hr = DispInvoke(iface, info, id, flags, params, result, excep, arg_err);
-    ITypeInfo_Release(info);
+    TRACE(L"object %p Invoke(dispid %ld, flags 0x%x, %u args)", (void *)iface, (long)id,
+          (unsigned)flags, params ? params->cArgs : 0u);
+    if (!IsEqualIID(riid, &IID_NULL)) {
+        hr = DISP_E_UNKNOWNINTERFACE;
+    } else {
+        hr = typelib_publisher_typeinfo(&info);
+        if (SUCCEEDED(hr)) {
+            hr = DispInvoke(iface, info, id, flags, params, result, excep, arg_err);
+            ITypeInfo_Release(info);
+        }
+    }
+    TRACE(L"object %p Invoke(dispid %ld) -> 0x%08lx", (void *)iface, (long)id, (unsigned long)hr);
     return hr;
 }
 
@@ -120,11 +136,13 @@ static HRESULT WINAPI publisher_Publish(IPubKeyPublisher *iface, LONG *err_id)
     if (!err_id)
         return E_POINTER;
     server_touch();
+    TRACE(L"object %p Publish", (void *)iface);
     /* Operational failures are reported in ErrID, not the HRESULT: MOM's
      * script reads "ErrID=oKeySet.Publish()", and a failed HRESULT would
      * become a VBScript runtime error instead of a number it can log. */
     *err_id = (LONG)publish();
     server_touch();
+    TRACE(L"object %p Publish -> ErrID %ld", (void *)iface, (long)*err_id);
     return S_OK;
 }
 

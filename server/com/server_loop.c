@@ -5,6 +5,7 @@
 #include "common/keystore.h"
 #include "rpcpin.h"
 #include "self_identity.h"
+#include "trace.h"
 
 static LONG locks;
 static LONG ever_locked;
@@ -13,15 +14,21 @@ static HANDLE lock_released;   /* auto-reset: signalled when locks drops to 0 */
 
 void server_lock(void)
 {
-    InterlockedIncrement(&locks);
+    LONG held = InterlockedIncrement(&locks);
+
+    TRACE(L"server lock -> %ld held", (long)held);
     InterlockedExchange(&ever_locked, 1);
     server_touch();
 }
 
 void server_unlock(void)
 {
+    LONG held;
+
     server_touch();
-    if (InterlockedDecrement(&locks) == 0 && lock_released)
+    held = InterlockedDecrement(&locks);
+    TRACE(L"server unlock -> %ld held", (long)held);
+    if (held == 0 && lock_released)
         SetEvent(lock_released);
 }
 
@@ -36,17 +43,18 @@ static DWORD ms_since(LONG tick)
     return GetTickCount() - (DWORD)tick;
 }
 
-/* Decides, once a second or when a lock is released, whether to stop. */
-static BOOL should_stop(DWORD started)
+/* Decides, once a second or when a lock is released, whether to stop: the
+ * reason (for the trace), or NULL to go on. */
+static const WCHAR *stop_reason(DWORD started)
 {
     LONG held = InterlockedCompareExchange(&locks, 0, 0);
     DWORD quiet = ms_since(InterlockedCompareExchange(&last_call_tick, 0, 0));
 
     if (held > 0)
-        return quiet >= SERVER_IDLE_TIMEOUT_MS;
+        return quiet >= SERVER_IDLE_TIMEOUT_MS ? L"idle timeout with locks held" : NULL;
     if (InterlockedCompareExchange(&ever_locked, 0, 0))
-        return quiet >= SERVER_LINGER_MS;
-    return GetTickCount() - started >= SERVER_STARTUP_TIMEOUT_MS;
+        return quiet >= SERVER_LINGER_MS ? L"last lock released" : NULL;
+    return GetTickCount() - started >= SERVER_STARTUP_TIMEOUT_MS ? L"no client since start" : NULL;
 }
 
 /* Whether our class is still registered: HKLM\SOFTWARE\Classes\CLSID\{clsid}
@@ -84,8 +92,10 @@ static HANDLE watchdog_disarmed;
 
 static DWORD WINAPI shutdown_watchdog(void *event)
 {
-    if (WaitForSingleObject(event, SERVER_SHUTDOWN_GRACE_MS) == WAIT_TIMEOUT)
+    if (WaitForSingleObject(event, SERVER_SHUTDOWN_GRACE_MS) == WAIT_TIMEOUT) {
+        TRACE(L"server shutdown stalled: the watchdog ends the process");
         ExitProcess(0);
+    }
     CloseHandle(event);
     return 0;
 }
@@ -130,6 +140,7 @@ DWORD server_run(void)
 {
     DWORD cookie = 0, started = GetTickCount();
     BOOL unregistered = FALSE;
+    const WCHAR *reason = NULL;
     HRESULT hr;
 
     lock_released = CreateEventW(NULL, FALSE, FALSE, NULL);
@@ -147,6 +158,13 @@ DWORD server_run(void)
      * (identity.h): ExchKP.exe serves ExchKP.PubKeyPublisher's CLSID. */
     hr = CoRegisterClassObject(identity_clsid(self_identity()), factory_instance(),
                                CLSCTX_LOCAL_SERVER, REGCLS_MULTIPLEUSE, &cookie);
+    if (trace_enabled()) {
+        WCHAR clsid[40];
+
+        TRACE(L"server CoRegisterClassObject(%ls) -> 0x%08lx, cookie %lu",
+              trace_iid(identity_clsid(self_identity()), clsid, ARRAYSIZE(clsid)),
+              (unsigned long)hr, (unsigned long)cookie);
+    }
     if (FAILED(hr)) {
         CoUninitialize();
         return (DWORD)hr;
@@ -155,15 +173,24 @@ DWORD server_run(void)
     keystore_hold_provider();
 
     for (;;) {
-        WaitForSingleObject(lock_released, 1000);
+        DWORD woke = WaitForSingleObject(lock_released, 1000);
+
         if (!unregistered)
             unregistered = !still_registered();
+        reason = stop_reason(started);
+        TRACE(L"server wake (%ls): %ld locks held, class %ls%ls%ls",
+              woke == WAIT_OBJECT_0 ? L"a lock released" : L"1 s tick",
+              (long)InterlockedCompareExchange(&locks, 0, 0),
+              unregistered ? L"unregistered" : L"registered",
+              reason ? L", stopping: " : L"", reason ? reason : L"");
         /* Unregistered: revoke at once, and end as soon as no lock is held
          * (no linger: nobody can activate us any more), calls in flight
          * (a Publish) finishing first. */
-        if (!should_stop(started) &&
+        if (!reason &&
             !(unregistered && (cookie || InterlockedCompareExchange(&locks, 0, 0) == 0)))
             continue;
+        if (!reason)
+            reason = L"class unregistered";
         /* Stop taking new activations first; a client that got the class
          * object just before may still create an object, which we then
          * serve until it is released too (COM starts a new server for
@@ -173,12 +200,14 @@ DWORD server_run(void)
             CoRevokeClassObject(cookie);
             cookie = 0;
             if (InterlockedCompareExchange(&locks, 0, 0) > 0) {
+                TRACE(L"server revoked the class (%ls); serving the objects still held", reason);
                 watchdog_disarm();
                 continue;
             }
         }
         break;
     }
+    TRACE(L"server exits (%ls)", reason);
 
     /* Still armed: the rest of the shutdown is bounded too. */
     pump_messages_briefly();
