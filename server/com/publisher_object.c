@@ -119,6 +119,10 @@ static HRESULT WINAPI publisher_Invoke(IPubKeyPublisher *iface, DISPID id, REFII
           (unsigned)flags, params ? params->cArgs : 0u);
     if (!IsEqualIID(riid, &IID_NULL)) {
         hr = DISP_E_UNKNOWNINTERFACE;
+    } else if (!params) {
+        /* Refused here, with what Wine's DispInvoke answers (measured),
+         * rather than left to whichever oleaut32 the server meets. */
+        hr = E_INVALIDARG;
     } else {
         hr = typelib_publisher_typeinfo(&info);
         if (SUCCEEDED(hr)) {
