@@ -32,6 +32,11 @@ void server_unlock(void)
         SetEvent(lock_released);
 }
 
+LONG server_lock_count(void)
+{
+    return InterlockedCompareExchange(&locks, 0, 0);
+}
+
 void server_touch(void)
 {
     InterlockedExchange(&last_call_tick, (LONG)GetTickCount());

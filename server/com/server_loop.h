@@ -26,6 +26,9 @@ void server_lock(void);
 void server_unlock(void);
 /* Records that a client called us, for the idle timeout. */
 void server_touch(void);
+/* The locks held now: for the in-process contract tests, which drive the
+ * class factory without server_run (tests/e2e/comcontract.c). */
+LONG server_lock_count(void);
 
 /* Registers the class object, serves until one of the conditions above
  * holds, revokes it and uninitializes COM.  Returns a Win32 error code for
