@@ -449,7 +449,12 @@ $(TBIN)/%.exe: %.c | $(GEN_HDRS)
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(DEPFLAGS) $(if $(filter $*,$(WMAIN)),-municode) \
 	    $(WIN_LDFLAGS) -o $@ $(filter %.c %.o %.a,$^) $(HELPER_LIBS)
-WMAIN := probe msgbox-text capicred regacl regsd verinfo
+WMAIN := probe msgbox-text capicred regacl regsd verinfo comcontract
+# comcontract.exe calls the server's own class factory in process, so it
+# links the server's objects but main.o (empkp_res.o carries the type library).
+$(TBIN)/comcontract.exe: $(filter-out $(OBJ)/server/main.o,$(call objs,,$(SERVER_SRCS))) \
+                         $(SERVER_RES) $(LIBS_SHARED)
+$(TBIN)/comcontract.exe: HELPER_LIBS := $(SERVER_LIBS)
 $(TBIN)/client.exe $(TBIN)/stress.exe: $(OBJ)/gen/empkp_i.o
 $(TBIN)/client.exe:      HELPER_LIBS := -lole32 -luuid -ladvapi32
 $(TBIN)/stress.exe:      HELPER_LIBS := -lole32 -luuid

@@ -7,7 +7,11 @@
 #     the KB's script verbatim (message box read and screenshotted), the same
 #     calls printed, DATA0 imported by CryptoAPI, the C client through the type
 #     library marshaler and then through empkpps.dll, unregistration, bad
-#     arguments.
+#     arguments;
+#   - the COM contract of the class factory and the object
+#     (tests/e2e/comcontract.c): in process, then across processes through
+#     each marshaler, each assertion a check; and the opt-in trace
+#     (server/trace.h): silent by default, speaking with EMPKP_TRACE=1.
 # Results go to $RESULTS (see lib.sh).  Needs DISPLAY from xvfb_start.
 set -uo pipefail
 arch=$1   # x86_64, i686, or i686-wow64: the i686 build on 64-bit Windows
@@ -32,6 +36,54 @@ reg_has() {
         wrun 60 "$log/reg.out" "${REG[@]}" query "$key" "$view"
     fi
 }
+# --- the COM contract: tests/e2e/comcontract.c ------------------------------
+# The debug output (OutputDebugString) on standard error: Wine 8.0 prints it
+# on its seh channel as 'warn:seh:OutputDebugStringA "..."' (measured;
+# +debugstr printed nothing there), +debugstr for a Wine that uses that one.
+DEBUG_OUTPUT=-all,warn+seh,+debugstr
+# comcontract LABEL MODE [VAR=VALUE...]: runs comcontract.exe MODE with the
+# debug output in $log/comcontract-LABEL.out; each "ok", "not ok" or "skip"
+# line it prints is a check of its own, plus one that it ran to its end.
+comcontract() {
+    local label=$1 mode=$2 out rc line
+    out="$log/comcontract-${label// /-}.out"
+    shift 2
+    wrun 300 "$out" env WINEDEBUG="$DEBUG_OUTPUT" "$@" "$WINE" 'C:\empkp-tests\comcontract.exe' "$mode"; rc=$?
+    while IFS= read -r line; do
+        case $line in
+            'ok '*) pass "$arch/COM contract, $label/${line#ok }" ;;
+            'not ok '*) line=${line#not ok }; fail "$arch/COM contract, $label/${line%%: *}" "${line#*: }" ;;
+            'skip '*) line=${line#skip }; skip "$arch/COM contract, $label/${line%%: *}" "${line#*: }" ;;
+        esac
+    done < <(tr -d '\r' <"$out" | grep -aE '^(ok|not ok|skip) ')
+    WHY="exit $rc, $(tr -d '\r' <"$out" | grep -a '^done: ' || tr -d '\r' <"$out" | tail -n 2)" \
+        check "$arch/COM contract, $label: ran to its end, every assertion held" \
+        rc_and_grep "$rc" 0 "$out" '^done: '
+}
+# trace_lines FILE: what our trace wrote to the debug output (Wine prints
+# each line twice, the second time as dispatch_exception: counted once).
+trace_lines() { tr -d '\r' <"$1" | grep -a 'OutputDebugStringA "empkp\[[0-9]*\]: '; }
+# traced FILE REGEX: a trace line matches.
+# (Through a variable: under pipefail, grep -q ending the pipe early could
+# fail it.)
+traced() {
+    local lines; lines=$(trace_lines "$1")
+    grep -qE -- "$2" <<<"$lines" || { WHY="no trace line matching [$2]"; return 1; }
+}
+# untraced FILE: the debug output was captured (the program's own probe
+# line is there) and holds no trace line.
+untraced() {
+    grep -aq 'OutputDebugStringA "comcontract: debug output probe' "$1" ||
+        { WHY="the debug output was not captured (no probe line)"; return 1; }
+    [[ -z $(trace_lines "$1") ]] || { WHY="traced: $(trace_lines "$1" | head -n 2)"; return 1; }
+}
+# server_gone: waits up to 30 s for this prefix's empkp.exe to end.
+server_gone() {
+    local _
+    for _ in $(seq 30); do empkp_running || return 0; sleep 1; done
+    WHY="empkp.exe still running after 30 s"; return 1
+}
+
 data0_hex() { # the DATA0 bytes as the registry holds them
     wrun 60 "$log/data0.out" "${REG[@]}" query "$EXMPLS" /v DATA0 /reg:64 &&
         sed -n 's/.*REG_BINARY *//p' "$log/data0.out" | tr -d '\r\n '
@@ -86,12 +138,37 @@ WHY="exit $rc: $(tr -d '\r' <"$log/import.out")" check "$arch/DATA0 imports into
     test "$rc" -eq 0
 data0_hex >"$out/DATA0$wow.hex" || true
 
+# --- the COM contract in process, and the trace off and on -------------------
+# The server's class factory linked into comcontract.exe: no activation.
+comcontract "in process" inproc
+check "$arch/trace is silent by default (in process)" untraced "$log/comcontract-in-process.out"
+# The same with EMPKP_TRACE=1, for the trace only (its assertions are the
+# ones above): the factory and the object speak.
+wrun 300 "$log/comcontract-traced.out" env WINEDEBUG="$DEBUG_OUTPUT" EMPKP_TRACE=1 \
+    "$WINE" 'C:\empkp-tests\comcontract.exe' inproc; rc=$?
+WHY="exit $rc" check "$arch/trace on (in process): comcontract.exe ran to its end" \
+    rc_and_grep "$rc" 0 "$log/comcontract-traced.out" '^done: '
+f=$log/comcontract-traced.out
+check "$arch/trace on (in process): the factory's CreateInstance with its answer" \
+    traced "$f" 'factory CreateInstance\(outer [0-9A-Fa-f]+, IPubKeyPublisher\) -> 0x00000000'
+check "$arch/trace on (in process): the factory's LockServer(TRUE) and (FALSE)" \
+    eval 'traced "$f" "factory LockServer\(TRUE\)" && traced "$f" "factory LockServer\(FALSE\)"'
+check "$arch/trace on (in process): an unsupported QueryInterface with E_NOINTERFACE" \
+    traced "$f" 'object [0-9A-Fa-f]+ QueryInterface\(IClassFactory\) -> 0x80004002'
+
 # --- the C client, early bound ------------------------------------------------
 v=$(reg_value "$classes_view" "$C\\Interface\\$IID\\ProxyStubClsid32" "")
 WHY="ProxyStubClsid32 is [$v]; $(reg_said)" check "$arch/after /regserver the type library marshaler serves the interface" \
     test "$v" = '{00020424-0000-0000-C000-000000000046}'
 wrun 120 "$log/client-tlb.out" "$WINE" 'C:\empkp-tests\client.exe'; rc=$?
 WHY="exit $rc: $(tr -d '\r' <"$log/client-tlb.out")" check "$arch/C client via type library marshaler: ErrID=0" test "$rc" -eq 0
+
+# --- the COM contract through the type library marshaler ---------------------
+check "$arch/COM contract: no server runs before the type library marshaler run" server_gone
+comcontract "type library marshaler" local
+check "$arch/COM contract: the server ends after the type library marshaler run" server_gone
+check "$arch/trace is silent by default (the DCOM-started server)" \
+    untraced "$log/comcontract-type-library-marshaler.out"
 
 wrun 120 "$log/regsvr32.out" "$WINE" regsvr32.exe /s "$INSTALL_DIR\\empkpps.dll"; rc=$?
 WHY="exit $rc" check "$arch/regsvr32 empkpps.dll exits 0" test "$rc" -eq 0
@@ -110,6 +187,36 @@ for _ in $(seq 30); do
     sleep 1
 done
 WHY="empkp.exe still running 30 s after the last client" check "$arch/server exits after the last client" test $gone = yes
+
+# --- the COM contract through empkpps.dll, with the server traced -------------
+# The server COM starts inherits the client's environment under Wine, so
+# EMPKP_TRACE=1 here reaches it.
+comcontract "empkpps.dll" local EMPKP_TRACE=1
+check "$arch/COM contract: the server ends after the empkpps.dll run" server_gone
+f="$log/comcontract-empkpps.dll.out"
+check "$arch/trace on (DCOM-started server): the class registration" \
+    traced "$f" 'server CoRegisterClassObject\(\{[0-9A-F-]+\}\) -> 0x00000000'
+check "$arch/trace on (DCOM-started server): the factory's CreateInstance" \
+    traced "$f" 'factory CreateInstance\(outer 0+, IPubKeyPublisher\) -> 0x00000000'
+check "$arch/trace on (DCOM-started server): the object's AddRef and Release" \
+    eval 'traced "$f" "object [0-9A-Fa-f]+ AddRef -> [0-9]+" && traced "$f" "object [0-9A-Fa-f]+ Release -> 0, freed"'
+check "$arch/trace on (DCOM-started server): Invoke and Publish with its ErrID" \
+    eval 'traced "$f" "Invoke\(dispid 1\) -> 0x00000000" && traced "$f" "Publish -> ErrID 0"'
+check "$arch/trace on (DCOM-started server): each wake of the server loop" \
+    traced "$f" 'server wake \((a lock released|1 s tick)\): [0-9]+ locks held'
+check "$arch/trace on (DCOM-started server): the exit and its reason" \
+    traced "$f" 'server exits \(last lock released\)'
+
+# --- IClassFactory::LockServer across processes --------------------------------
+comcontract "LockServer across processes" lockserver EMPKP_TRACE=1
+check "$arch/COM contract: the server ends after the LockServer run" server_gone
+f="$log/comcontract-LockServer-across-processes.out"
+if grep -aq '^skip ' "$f"; then
+    # The skip says the call never reached us; the server's trace shows it.
+    WHY="the server traced a LockServer call: $(trace_lines "$f" | grep -a 'LockServer' | head -n 1)" \
+        check "$arch/LockServer skipped: the server's trace shows no LockServer call reached it" \
+        eval '! traced "$f" "factory LockServer"'
+fi
 
 # --- bad arguments: message, exit code, nothing written -----------------------
 snapshot() {
