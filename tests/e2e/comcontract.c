@@ -5,15 +5,19 @@
  *
  *   comcontract inproc      the server's own class factory (factory.h),
  *                           linked into this program: no COM activation, no
- *                           marshaler, so NULL out-pointers and reference
- *                           counts can be asserted
- *   comcontract local       the same questions across processes, through
- *                           whatever marshaler the registry names for the
- *                           interface (the type library marshaler after
- *                           "empkp /regserver", empkpps.dll after regsvr32)
+ *                           marshaler, so NULL out-pointers, reference
+ *                           counts and the server's lock count (server_loop.h)
+ *                           can be asserted
+ *   comcontract local       the questions that make sense across processes,
+ *                           through whatever marshaler the registry names
+ *                           for the interface (the type library marshaler
+ *                           after "empkp /regserver", empkpps.dll after
+ *                           regsvr32)
  *   comcontract lockserver  IClassFactory::LockServer across processes: a
  *                           locked server outlives its last object, and
- *                           ends once unlocked
+ *                           ends once unlocked (skips, saying why, where the
+ *                           client's proxy does not forward LockServer, as
+ *                           Wine 8.0's does not)
  *
  * Exit code 0 when every assertion held, 1 otherwise, 2 on bad usage; the
  * last line is "done: N assertions, F failed".  Each mode calls Publish at
