@@ -6,47 +6,16 @@
 #include <check.h>
 
 #include "server/diagnose/dcom_perm.h"
+#include "sd_builder.h"
 #include "suites.h"
 
 #define NEW_LAUNCH 0x0Bu   /* EXECUTE | EXECUTE_LOCAL | ACTIVATE_LOCAL: dcomcnfg's local launch */
 #define NEW_ACCESS 0x03u   /* EXECUTE | EXECUTE_LOCAL: dcomcnfg's local access */
 
-struct ace_spec {
-    unsigned char type;
-    uint32_t mask;
-    const struct sd_sid *sid;
-};
-
-static void put16(unsigned char *p, size_t v) { p[0] = v & 0xff; p[1] = (v >> 8) & 0xff; }
-static void put32(unsigned char *p, uint32_t v) { put16(p, v & 0xffff); put16(p + 2, v >> 16); }
-
-/* Header, owner Administrators, DACL with ACES[0..N). */
+/* Owner Administrators, DACL with ACES[0..N). */
 static size_t build(unsigned char *buf, size_t size, const struct ace_spec *aces, size_t n)
 {
-    size_t at = 20, acl_at, i;
-
-    memset(buf, 0, size);
-    buf[0] = 1;
-    put16(buf + 2, SD_CONTROL_SELF_RELATIVE | SD_CONTROL_DACL_PRESENT);
-    put32(buf + 4, (uint32_t)at);
-    memcpy(buf + at, SD_SID_ADMINISTRATORS.p, SD_SID_ADMINISTRATORS.len);
-    at += SD_SID_ADMINISTRATORS.len;
-    acl_at = at;
-    put32(buf + 16, (uint32_t)acl_at);
-    buf[at] = 2;
-    put16(buf + at + 4, n);
-    at += 8;
-    for (i = 0; i < n; i++) {
-        size_t ace_size = 8 + aces[i].sid->len;
-        ck_assert_uint_le(at + ace_size, size);
-        buf[at] = aces[i].type;
-        put16(buf + at + 2, ace_size);
-        put32(buf + at + 4, aces[i].mask);
-        memcpy(buf + at + 8, aces[i].sid->p, aces[i].sid->len);
-        at += ace_size;
-    }
-    put16(buf + acl_at + 2, at - acl_at);
-    return at;
+    return build_sd(buf, size, &SD_SID_ADMINISTRATORS, 1, aces, n);
 }
 
 /* LocalSystem's token (MSDN "LocalSystem Account": SYSTEM and
@@ -107,7 +76,7 @@ END_TEST
  * may launch; an action account outside Administrators may not. */
 START_TEST(test_administrators_only)
 {
-    const struct ace_spec aces[] = { { SD_ACE_ALLOWED, NEW_LAUNCH, &SD_SID_ADMINISTRATORS } };
+    const struct ace_spec aces[] = { { SD_ACE_ALLOWED, 0, NEW_LAUNCH, &SD_SID_ADMINISTRATORS } };
     unsigned char sd[128];
     struct dcom_value appid = val(sd, build(sd, sizeof(sd), aces, 1));
     const struct sd_sid *t;
@@ -129,7 +98,7 @@ END_TEST
 
 START_TEST(test_interactive_only_keeps_system_out)
 {
-    const struct ace_spec aces[] = { { SD_ACE_ALLOWED, NEW_LAUNCH, &SD_SID_INTERACTIVE } };
+    const struct ace_spec aces[] = { { SD_ACE_ALLOWED, 0, NEW_LAUNCH, &SD_SID_INTERACTIVE } };
     unsigned char sd[128];
     struct dcom_value appid = val(sd, build(sd, sizeof(sd), aces, 1));
     struct dcom_eval e;
@@ -140,7 +109,7 @@ START_TEST(test_interactive_only_keeps_system_out)
     ck_assert_int_eq(e.verdict, DCOM_DENIED);
     /* The AppID's value wins over a machine default that would grant. */
     {
-        const struct ace_spec all[] = { { SD_ACE_ALLOWED, NEW_LAUNCH, &SD_SID_EVERYONE } };
+        const struct ace_spec all[] = { { SD_ACE_ALLOWED, 0, NEW_LAUNCH, &SD_SID_EVERYONE } };
         unsigned char d[128];
         struct dcom_value def = val(d, build(d, sizeof(d), all, 1));
         dcom_evaluate(DCOM_LAUNCH, &appid, &def, &NONE, t, n, &e);
@@ -154,9 +123,9 @@ END_TEST
 START_TEST(test_remote_rights_only_are_not_enough)
 {
     const struct ace_spec aces[] = {
-        { SD_ACE_ALLOWED, COM_RIGHTS_EXECUTE | COM_RIGHTS_EXECUTE_REMOTE | COM_RIGHTS_ACTIVATE_REMOTE,
+        { SD_ACE_ALLOWED, 0, COM_RIGHTS_EXECUTE | COM_RIGHTS_EXECUTE_REMOTE | COM_RIGHTS_ACTIVATE_REMOTE,
           &SD_SID_SYSTEM },
-        { SD_ACE_ALLOWED, COM_RIGHTS_EXECUTE | COM_RIGHTS_EXECUTE_LOCAL, &SD_SID_EVERYONE },
+        { SD_ACE_ALLOWED, 0, COM_RIGHTS_EXECUTE | COM_RIGHTS_EXECUTE_LOCAL, &SD_SID_EVERYONE },
     };
     unsigned char sd[128];
     struct dcom_value appid = val(sd, build(sd, sizeof(sd), aces, 2));
@@ -176,7 +145,7 @@ END_TEST
 
 START_TEST(test_old_format_execute_grants_every_local_right)
 {
-    const struct ace_spec aces[] = { { SD_ACE_ALLOWED, COM_RIGHTS_EXECUTE, &SD_SID_SYSTEM } };
+    const struct ace_spec aces[] = { { SD_ACE_ALLOWED, 0, COM_RIGHTS_EXECUTE, &SD_SID_SYSTEM } };
     unsigned char sd[128];
     struct dcom_value appid = val(sd, build(sd, sizeof(sd), aces, 1));
     struct dcom_eval e;
@@ -197,12 +166,12 @@ END_TEST
 START_TEST(test_deny_first_is_named)
 {
     const struct ace_spec aces[] = {
-        { SD_ACE_DENIED, NEW_LAUNCH, &SD_SID_SYSTEM },
-        { SD_ACE_ALLOWED, NEW_LAUNCH, &SD_SID_EVERYONE },
+        { SD_ACE_DENIED, 0, NEW_LAUNCH, &SD_SID_SYSTEM },
+        { SD_ACE_ALLOWED, 0, NEW_LAUNCH, &SD_SID_EVERYONE },
     };
     const struct ace_spec late[] = {
-        { SD_ACE_ALLOWED, NEW_LAUNCH, &SD_SID_EVERYONE },
-        { SD_ACE_DENIED, NEW_LAUNCH, &SD_SID_SYSTEM },
+        { SD_ACE_ALLOWED, 0, NEW_LAUNCH, &SD_SID_EVERYONE },
+        { SD_ACE_DENIED, 0, NEW_LAUNCH, &SD_SID_SYSTEM },
     };
     unsigned char sd[128];
     struct dcom_value appid = val(sd, build(sd, sizeof(sd), aces, 2));
@@ -224,11 +193,11 @@ END_TEST
 START_TEST(test_invalid_descriptors)
 {
     const struct ace_spec mixed[] = {
-        { SD_ACE_ALLOWED, COM_RIGHTS_EXECUTE, &SD_SID_ADMINISTRATORS },
-        { SD_ACE_ALLOWED, NEW_LAUNCH, &SD_SID_SYSTEM },
+        { SD_ACE_ALLOWED, 0, COM_RIGHTS_EXECUTE, &SD_SID_ADMINISTRATORS },
+        { SD_ACE_ALLOWED, 0, NEW_LAUNCH, &SD_SID_SYSTEM },
     };
     const struct ace_spec no_execute[] = {
-        { SD_ACE_ALLOWED, COM_RIGHTS_EXECUTE_LOCAL | COM_RIGHTS_ACTIVATE_LOCAL, &SD_SID_SYSTEM },
+        { SD_ACE_ALLOWED, 0, COM_RIGHTS_EXECUTE_LOCAL | COM_RIGHTS_ACTIVATE_LOCAL, &SD_SID_SYSTEM },
     };
     unsigned char sd[128], junk[4] = { 1, 0, 4, 0x80 };
     struct dcom_value appid = val(sd, build(sd, sizeof(sd), mixed, 2));
@@ -257,8 +226,8 @@ END_TEST
 START_TEST(test_machine_default_applies_without_appid_value)
 {
     const struct ace_spec aces[] = {
-        { SD_ACE_ALLOWED, NEW_LAUNCH, &SD_SID_INTERACTIVE },
-        { SD_ACE_ALLOWED, NEW_ACCESS, &SD_SID_INTERACTIVE },
+        { SD_ACE_ALLOWED, 0, NEW_LAUNCH, &SD_SID_INTERACTIVE },
+        { SD_ACE_ALLOWED, 0, NEW_ACCESS, &SD_SID_INTERACTIVE },
     };
     unsigned char sd[128];
     struct dcom_value def = val(sd, build(sd, sizeof(sd), aces, 1));
@@ -294,11 +263,11 @@ END_TEST
 
 START_TEST(test_machine_limit)
 {
-    const struct ace_spec rule[] = { { SD_ACE_ALLOWED, NEW_LAUNCH, &SD_SID_SYSTEM } };
-    const struct ace_spec lim[] = { { SD_ACE_ALLOWED, COM_RIGHTS_ALL, &SD_SID_INTERACTIVE } };
+    const struct ace_spec rule[] = { { SD_ACE_ALLOWED, 0, NEW_LAUNCH, &SD_SID_SYSTEM } };
+    const struct ace_spec lim[] = { { SD_ACE_ALLOWED, 0, COM_RIGHTS_ALL, &SD_SID_INTERACTIVE } };
     const struct ace_spec xp_default[] = {
-        { SD_ACE_ALLOWED, COM_RIGHTS_ALL, &SD_SID_ADMINISTRATORS },
-        { SD_ACE_ALLOWED, NEW_LAUNCH, &SD_SID_EVERYONE },
+        { SD_ACE_ALLOWED, 0, COM_RIGHTS_ALL, &SD_SID_ADMINISTRATORS },
+        { SD_ACE_ALLOWED, 0, NEW_LAUNCH, &SD_SID_EVERYONE },
     };
     unsigned char a[128], l[128];
     struct dcom_value appid = val(a, build(a, sizeof(a), rule, 1));
@@ -324,8 +293,8 @@ END_TEST
 START_TEST(test_add_allow_keeps_the_rules)
 {
     const struct ace_spec aces[] = {
-        { SD_ACE_DENIED, NEW_LAUNCH, &SD_SID_USERS },
-        { SD_ACE_ALLOWED, NEW_LAUNCH, &SD_SID_INTERACTIVE },
+        { SD_ACE_DENIED, 0, NEW_LAUNCH, &SD_SID_USERS },
+        { SD_ACE_ALLOWED, 0, NEW_LAUNCH, &SD_SID_INTERACTIVE },
     };
     unsigned char sd[128], out[256];
     size_t len = build(sd, sizeof(sd), aces, 2), n, got;

@@ -6,6 +6,7 @@
 
 #include "crypto/keyblob.h"
 #include "common/publish_plan.h"
+#include "sd_builder.h"
 #include "suites.h"
 
 START_TEST(test_plan_table)
@@ -58,50 +59,6 @@ START_TEST(test_create_outcome)
 END_TEST
 
 /* --- whose container, whose lock: crafted self-relative descriptors ------ */
-
-struct ace_spec {
-    unsigned char type, flags;
-    uint32_t mask;
-    const struct sd_sid *sid;
-};
-
-static void put16(unsigned char *p, unsigned v) { p[0] = v & 0xff; p[1] = (v >> 8) & 0xff; }
-static void put32(unsigned char *p, uint32_t v) { put16(p, v & 0xffff); put16(p + 2, v >> 16); }
-
-/* Header, owner (if any), DACL (if DACL) of ACES[0..N). */
-static size_t build_sd(unsigned char *buf, size_t size, const struct sd_sid *owner, int dacl,
-                       const struct ace_spec *aces, size_t n)
-{
-    size_t at = 20, acl_at, i;
-
-    memset(buf, 0, size);
-    buf[0] = 1;
-    put16(buf + 2, SD_CONTROL_SELF_RELATIVE | (dacl ? SD_CONTROL_DACL_PRESENT : 0));
-    if (owner) {
-        put32(buf + 4, (uint32_t)at);
-        memcpy(buf + at, owner->p, owner->len);
-        at += owner->len;
-    }
-    if (!dacl)
-        return at;
-    acl_at = at;
-    put32(buf + 16, (uint32_t)acl_at);
-    buf[at] = 2;
-    put16(buf + at + 4, (unsigned)n);
-    at += 8;
-    for (i = 0; i < n; i++) {
-        size_t ace_size = 8 + aces[i].sid->len;
-        ck_assert_uint_le(at + ace_size, size);
-        buf[at] = aces[i].type;
-        buf[at + 1] = aces[i].flags;
-        put16(buf + at + 2, (unsigned)ace_size);
-        put32(buf + at + 4, aces[i].mask);
-        memcpy(buf + at + 8, aces[i].sid->p, aces[i].sid->len);
-        at += ace_size;
-    }
-    put16(buf + acl_at + 2, (unsigned)(at - acl_at));
-    return at;
-}
 
 /* S-1-5-21-1-2-3-1001: some local account (the squatter); S-1-5-21-0-0-0-513:
  * Wine's token owner. */

@@ -5,60 +5,12 @@
 #include <check.h>
 
 #include "common/sdcheck.h"
+#include "sd_builder.h"
 #include "suites.h"
 
 #define KEY_ALL_ACCESS_ 0xF003Fu
 #define KEY_READ_       0x20019u
 #define KEY_WRITE_      0x20006u
-
-struct ace_spec {
-    unsigned char type, flags;
-    uint32_t mask;
-    const struct sd_sid *sid;
-};
-
-static void put16(unsigned char *p, unsigned v) { p[0] = v & 0xff; p[1] = (v >> 8) & 0xff; }
-static void put32(unsigned char *p, uint32_t v)
-{
-    put16(p, v & 0xffff);
-    put16(p + 2, v >> 16);
-}
-
-/* A self-relative SD: header, owner, then the DACL (when DACL is set) with
- * ACES[0..N).  Returns its length. */
-static size_t build_sd(unsigned char *buf, size_t size, const struct sd_sid *owner, int dacl,
-                       const struct ace_spec *aces, size_t n)
-{
-    size_t at = 20, acl_at, i;
-
-    memset(buf, 0, size);
-    buf[0] = 1;
-    put16(buf + 2, SD_CONTROL_SELF_RELATIVE | (dacl ? SD_CONTROL_DACL_PRESENT : 0));
-    if (owner) {
-        put32(buf + 4, (uint32_t)at);
-        memcpy(buf + at, owner->p, owner->len);
-        at += owner->len;
-    }
-    if (!dacl)
-        return at;
-    acl_at = at;
-    put32(buf + 16, (uint32_t)acl_at);
-    buf[at] = 2;
-    put16(buf + at + 4, (unsigned)n);
-    at += 8;
-    for (i = 0; i < n; i++) {
-        size_t ace_size = 8 + aces[i].sid->len;
-        ck_assert_uint_le(at + ace_size, size);
-        buf[at] = aces[i].type;
-        buf[at + 1] = aces[i].flags;
-        put16(buf + at + 2, (unsigned)ace_size);
-        put32(buf + at + 4, aces[i].mask);
-        memcpy(buf + at + 8, aces[i].sid->p, aces[i].sid->len);
-        at += ace_size;
-    }
-    put16(buf + acl_at + 2, (unsigned)(at - acl_at));
-    return at;
-}
 
 static const struct sd_sid *trusted(void)
 {
@@ -159,7 +111,7 @@ START_TEST(test_null_and_missing_dacl_grant_everyone)
     ck_assert(sd_grants_outside(&v, trusted(), 2, 1, NULL, NULL));
     ck_assert_uint_eq(sd_access(&v, &everyone, 1, 0x1F, NULL), 0x1F);
     /* DACL present with offset 0: a NULL DACL. */
-    put16(buf + 2, SD_CONTROL_SELF_RELATIVE | SD_CONTROL_DACL_PRESENT);
+    sd_put16(buf + 2, SD_CONTROL_SELF_RELATIVE | SD_CONTROL_DACL_PRESENT);
     ck_assert_int_eq(sd_parse(buf, len, &v), 0);
     ck_assert_ptr_null(v.dacl);
     ck_assert(sd_grants_outside(&v, trusted(), 2, 1, NULL, NULL));
@@ -237,17 +189,17 @@ START_TEST(test_malformed_parts_are_refused)
 #define MUTATE(stmt) do { memcpy(buf, good, len); stmt; \
         ck_assert_msg(sd_parse(buf, len, &v) == -1, "%s", #stmt); } while (0)
     MUTATE(buf[0] = 2);                                   /* SD revision */
-    MUTATE(put16(buf + 2, SD_CONTROL_DACL_PRESENT));      /* absolute, not self-relative */
-    MUTATE(put32(buf + 4, 8));                            /* owner inside the header */
-    MUTATE(put32(buf + 4, (uint32_t)len));                /* owner past the end */
+    MUTATE(sd_put16(buf + 2, SD_CONTROL_DACL_PRESENT));      /* absolute, not self-relative */
+    MUTATE(sd_put32(buf + 4, 8));                            /* owner inside the header */
+    MUTATE(sd_put32(buf + 4, (uint32_t)len));                /* owner past the end */
     MUTATE(buf[20 + 1] = 15);                             /* owner SID longer than the SD */
     MUTATE(buf[acl] = 3);                                 /* ACL revision */
-    MUTATE(put16(buf + acl + 2, 4));                      /* ACL smaller than its header */
-    MUTATE(put16(buf + acl + 2, (unsigned)(len - acl + 4))); /* ACL past the end */
-    MUTATE(put16(buf + acl + 4, 2));                      /* more ACEs than it holds */
-    MUTATE(put16(buf + ace + 2, 0));                      /* ACE of size 0 */
-    MUTATE(put16(buf + ace + 2, 7));                      /* ACE smaller than its header */
-    MUTATE(put16(buf + ace + 2, (unsigned)(len - ace + 4))); /* ACE past the ACL */
+    MUTATE(sd_put16(buf + acl + 2, 4));                      /* ACL smaller than its header */
+    MUTATE(sd_put16(buf + acl + 2, (unsigned)(len - acl + 4))); /* ACL past the end */
+    MUTATE(sd_put16(buf + acl + 4, 2));                      /* more ACEs than it holds */
+    MUTATE(sd_put16(buf + ace + 2, 0));                      /* ACE of size 0 */
+    MUTATE(sd_put16(buf + ace + 2, 7));                      /* ACE smaller than its header */
+    MUTATE(sd_put16(buf + ace + 2, (unsigned)(len - ace + 4))); /* ACE past the ACL */
     MUTATE(buf[ace + 9] = 5);                             /* ACE's SID past the ACE */
 #undef MUTATE
     ck_assert_int_eq(sd_parse(NULL, len, &v), -1);
@@ -267,12 +219,12 @@ START_TEST(test_object_ace_sid_after_guids)
     /* Replace the one ACE with an allowed-object ACE: mask, flags (one
      * GUID present), the GUID, then the SID. */
     buf[ace] = 0x05;
-    put16(buf + ace + 2, (unsigned)obj_size);
-    put32(buf + ace + 8, 1);
+    sd_put16(buf + ace + 2, (unsigned)obj_size);
+    sd_put32(buf + ace + 8, 1);
     memset(buf + ace + 12, 0xAB, 16);
     memcpy(buf + ace + 28, SD_SID_USERS.p, SD_SID_USERS.len);
     len = ace + obj_size;
-    put16(buf + 20 + 2, (unsigned)(len - 20));
+    sd_put16(buf + 20 + 2, (unsigned)(len - 20));
     ck_assert_int_eq(sd_parse(buf, len, &v), 0);
     ck_assert_int_eq(sd_ace_at(&v, 0, &a), 0);
     ck_assert(sd_sid_equal(a.sid, SD_SID_USERS));
