@@ -23,6 +23,7 @@ const char *credcheck_result_str(enum credcheck_result result)
     case CREDCHECK_NO_DATA0:    return "no public key has been published (DATA0)";
     case CREDCHECK_NO_KEY:      return "the stored private key is missing";
     case CREDCHECK_DENIED:      return "access denied";
+    case CREDCHECK_UNTRUSTED:   return "the key container's owner or DACL is not trusted";
     case CREDCHECK_MISSING:     return "credentials missing";
     case CREDCHECK_STALE:       return "credentials are stale: encrypted to another key";
     case CREDCHECK_CORRUPT:     return "credentials are damaged";
@@ -50,37 +51,6 @@ const char *credcheck_value_str(enum credcheck_value value)
 static int is_denied(DWORD err)
 {
     return err == ERROR_ACCESS_DENIED || err == (DWORD)NTE_PERM;
-}
-
-/* The stored key and its public blob. */
-static DWORD open_stored_key(HCRYPTPROV *prov, HCRYPTKEY *key, BYTE **blob, DWORD *blob_len)
-{
-    DWORD err;
-
-    *prov = 0;
-    *key = 0;
-    *blob = NULL;
-    *blob_len = 0;
-    if (!CryptAcquireContextW(prov, KEYSTORE_CONTAINER, KEYSTORE_PROVIDER, KEYSTORE_PROV_TYPE,
-                              KEYSTORE_FLAGS)) {
-        *prov = 0;
-        return GetLastError();
-    }
-    if (!CryptGetUserKey(*prov, KEYSTORE_KEY_SPEC, key)) {
-        *key = 0;
-        return GetLastError();
-    }
-    /* Exporting the public half is allowed for a non-exportable key. */
-    if (!CryptExportKey(*key, 0, PUBLICKEYBLOB, 0, NULL, blob_len))
-        return GetLastError();
-    *blob = HeapAlloc(GetProcessHeap(), 0, *blob_len);
-    if (!*blob)
-        return ERROR_NOT_ENOUGH_MEMORY;
-    if (!CryptExportKey(*key, 0, PUBLICKEYBLOB, 0, *blob, blob_len)) {
-        err = GetLastError();
-        return err;
-    }
-    return ERROR_SUCCESS;
 }
 
 /* Decrypts one value in a private buffer, checks the text, copies it to
@@ -150,19 +120,22 @@ static enum credcheck_result classify(const enum credcheck_value v[3])
     return CREDCHECK_OK;
 }
 
-/* DATA0 against the stored public blob: the comparison Publish makes. */
-static enum credcheck_data0 compare_data0(const struct credstore_value *data0,
-                                          const BYTE *stored, DWORD stored_len)
+/* DATA0 against the stored public blob: Publish's own comparison. */
+static enum data0_state compare_data0(const struct credstore_value *data0,
+                                      const struct keystore_key *stored)
 {
-    if (!data0->present)
-        return CREDDATA0_MISSING;
-    return data0_state_of(1, data0->type == REG_BINARY, data0->data, data0->len, stored,
-                          stored_len) == DATA0_MATCHES ? CREDDATA0_MATCHES : CREDDATA0_OTHER;
+    return data0_state_of(data0->present, data0->type == REG_BINARY, data0->data, data0->len,
+                          stored->blob, stored->len);
 }
 
-/* What an error opening the stored key means. */
-static enum credcheck_result store_result(DWORD err, int data0_present)
+/* What opening the stored key found, when it is not STORE_PRESENT.  A
+ * container another account controls is refused as Publish refuses it
+ * (PLAN_UNTRUSTED, ErrID KEYSTORE_E_UNTRUSTED): nothing is decrypted with
+ * it, nothing encrypted to a DATA0 that matches it. */
+static enum credcheck_result store_result(enum store_state state, DWORD err, int data0_present)
 {
+    if (state == STORE_UNTRUSTED)
+        return CREDCHECK_UNTRUSTED;
     if (is_denied(err))
         return CREDCHECK_DENIED;
     if (err == (DWORD)NTE_BAD_KEYSET || err == (DWORD)NTE_NO_KEY)
@@ -171,36 +144,29 @@ static enum credcheck_result store_result(DWORD err, int data0_present)
 }
 
 enum credcheck_result credcheck_data0(const struct credstore_value *data0,
-                                      enum credcheck_data0 *state, unsigned *key_bits,
-                                      DWORD *error)
+                                      enum data0_state *state, unsigned *key_bits,
+                                      DWORD *error, char *why, size_t why_size)
 {
     struct keyblob_public pub;
+    struct keystore_key stored;
+    enum store_state store;
     enum credcheck_result result = CREDCHECK_OK;
-    HCRYPTPROV prov = 0;
-    HCRYPTKEY key = 0;
-    BYTE *stored = NULL;
-    DWORD stored_len = 0;
 
-    *state = CREDDATA0_OTHER;
+    *state = DATA0_DIFFERS;
     *key_bits = 0;
-    *error = open_stored_key(&prov, &key, &stored, &stored_len);
-    if (*error != ERROR_SUCCESS) {
-        result = store_result(*error, 1);
+    store = keystore_open(&stored, error, NULL, 0, why, why_size);
+    if (store != STORE_PRESENT) {
+        result = store_result(store, *error, 1);
         if (result == CREDCHECK_NO_DATA0)   /* not for a DATA0 that is there */
             result = CREDCHECK_NO_KEY;
-    } else if (keyblob_parse_public(stored, stored_len, &pub) != KEYBLOB_OK) {
+    } else if (keyblob_parse_public(stored.blob, stored.len, &pub) != KEYBLOB_OK) {
         *error = (DWORD)NTE_BAD_KEY;   /* not a key empkp would have stored */
         result = CREDCHECK_FAILED;
     } else {
         *key_bits = pub.bitlen;
-        *state = compare_data0(data0, stored, stored_len);
+        *state = compare_data0(data0, &stored);
     }
-    if (key)
-        CryptDestroyKey(key);
-    if (prov)
-        CryptReleaseContext(prov, 0);
-    if (stored)
-        HeapFree(GetProcessHeap(), 0, stored);
+    keystore_close(&stored);
     return result;
 }
 
@@ -216,10 +182,9 @@ enum credcheck_result credcheck_run(struct credcheck_report *r)
 {
     struct credstore_value data0, value[3];
     struct keyblob_public pub;
-    HCRYPTPROV prov = 0;
-    HCRYPTKEY key = 0;
-    BYTE *stored = NULL;
-    DWORD stored_len = 0, err;
+    struct keystore_key stored = { 0, 0, NULL, 0 };
+    enum store_state store;
+    DWORD err;
     HKEY exmpls = NULL;
     LONG lerr;
     int journal = 0, i;
@@ -228,7 +193,7 @@ enum credcheck_result credcheck_run(struct credcheck_report *r)
     memset(r, 0, sizeof(*r));
     memset(&data0, 0, sizeof(data0));
     memset(value, 0, sizeof(value));
-    r->data0 = CREDDATA0_MISSING;
+    r->data0 = DATA0_MISSING;
 
     lerr = credstore_open(HKEY_LOCAL_MACHINE, 0, KEY_QUERY_VALUE, &exmpls);
     if (lerr == ERROR_FILE_NOT_FOUND)
@@ -250,22 +215,22 @@ enum credcheck_result credcheck_run(struct credcheck_report *r)
         goto done;
     }
 
-    err = open_stored_key(&prov, &key, &stored, &stored_len);
-    if (err != ERROR_SUCCESS) {
-        finish(r, store_result(err, data0.present), err);
+    store = keystore_open(&stored, &err, NULL, 0, r->why, sizeof(r->why));
+    if (store != STORE_PRESENT) {
+        finish(r, store_result(store, err, data0.present), err);
         goto done;
     }
-    if (keyblob_parse_public(stored, stored_len, &pub) != KEYBLOB_OK) {
+    if (keyblob_parse_public(stored.blob, stored.len, &pub) != KEYBLOB_OK) {
         /* Not a key empkp would have stored (size, exponent). */
         finish(r, CREDCHECK_FAILED, (DWORD)NTE_BAD_KEY);
         goto done;
     }
     r->key_bits = pub.bitlen;
-    r->data0 = compare_data0(&data0, stored, stored_len);
+    r->data0 = compare_data0(&data0, &stored);
 
-    r->value[0] = check_value(key, (DWORD)pub.modulus_len, &value[0], r->domain, &r->decrypt_error[0]);
-    r->value[1] = check_value(key, (DWORD)pub.modulus_len, &value[1], r->user, &r->decrypt_error[1]);
-    r->value[2] = check_value(key, (DWORD)pub.modulus_len, &value[2], password, &r->decrypt_error[2]);
+    r->value[0] = check_value(stored.key, (DWORD)pub.modulus_len, &value[0], r->domain, &r->decrypt_error[0]);
+    r->value[1] = check_value(stored.key, (DWORD)pub.modulus_len, &value[1], r->user, &r->decrypt_error[1]);
+    r->value[2] = check_value(stored.key, (DWORD)pub.modulus_len, &value[2], password, &r->decrypt_error[2]);
     SecureZeroMemory(password, sizeof(password));
     finish(r, classify(r->value), 0);
     if (r->result != CREDCHECK_OK) {
@@ -274,12 +239,7 @@ enum credcheck_result credcheck_run(struct credcheck_report *r)
         SecureZeroMemory(r->user, sizeof(r->user));
     }
 done:
-    if (key)
-        CryptDestroyKey(key);
-    if (prov)
-        CryptReleaseContext(prov, 0);
-    if (stored)
-        HeapFree(GetProcessHeap(), 0, stored);
+    keystore_close(&stored);
     credstore_value_free(&data0);
     for (i = 0; i < 3; i++)
         credstore_value_free(&value[i]);

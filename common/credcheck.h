@@ -14,6 +14,7 @@
 #include <windows.h>
 
 #include "credstore.h"
+#include "publish_plan.h"
 
 enum credcheck_result {
     CREDCHECK_OK,           /* all three decrypt to UTF-16LE text */
@@ -22,6 +23,9 @@ enum credcheck_result {
     CREDCHECK_NO_KEY,       /* DATA0 is there but the key container or its
                                AT_KEYEXCHANGE key is not */
     CREDCHECK_DENIED,       /* registry or key container: access denied */
+    CREDCHECK_UNTRUSTED,    /* the key container's owner or DACL lets another
+                               account use, replace or delete the key: refused
+                               as Publish refuses it (STORE_UNTRUSTED, .why) */
     CREDCHECK_MISSING,      /* DATA1, DATA2 or DATA3 (or all) missing */
     CREDCHECK_STALE,        /* none decrypts: encrypted to another key */
     CREDCHECK_CORRUPT,      /* a length no RSA key gives, or some decrypt
@@ -42,25 +46,19 @@ enum credcheck_value {
     CREDVAL_NOT_TEXT        /* decrypts, but not to UTF-16LE text */
 };
 
-/* What DATA0 holds, compared with the stored key's public blob. */
-enum credcheck_data0 {
-    CREDDATA0_MATCHES,
-    CREDDATA0_MISSING,
-    CREDDATA0_OTHER         /* another key, or not a valid blob: Publish
-                               rewrites it from the stored key */
-};
-
 #define CREDCHECK_TEXT_MAX 256  /* UTF-16 units: a 4096-bit key holds 250 */
 
 struct credcheck_report {
     enum credcheck_result result;
     DWORD error;                    /* the Win32/CryptoAPI error behind it, or 0 */
-    enum credcheck_data0 data0;
+    enum data0_state data0;         /* DATA0 against the stored key (publish_plan.h) */
     unsigned key_bits;              /* the stored key's size, 0 if none */
     enum credcheck_value value[3];  /* DATA1, DATA2, DATA3 */
     DWORD decrypt_error[3];         /* CryptDecrypt's error for CREDVAL_NO_DECRYPT */
     WCHAR domain[CREDCHECK_TEXT_MAX + 1];  /* decrypted DATA1 and DATA2 */
     WCHAR user[CREDCHECK_TEXT_MAX + 1];    /* (not secret), when result is OK */
+    char why[240];                  /* CREDCHECK_UNTRUSTED: what is wrong with the
+                                       container's owner or DACL */
 };
 
 /* Checks this computer's credentials (the stored key is local).  Fills
@@ -69,15 +67,17 @@ enum credcheck_result credcheck_run(struct credcheck_report *r);
 
 /* Is DATA0, as read (present, type, bytes), the public half of the key
  * stored on this computer?  The comparison credcheck_run and Publish make
- * (data0_state_of, common/publish_plan.h), for "empkpcred set" to check
- * before it encrypts anything to DATA0.  CREDCHECK_OK with *state
- * CREDDATA0_MATCHES or CREDDATA0_OTHER (and *key_bits the stored key's
- * size); otherwise CREDCHECK_NO_KEY (no container or no key in it),
- * CREDCHECK_DENIED or CREDCHECK_FAILED, with *error the CryptoAPI error
- * and *state CREDDATA0_OTHER. */
+ * (data0_state_of, common/publish_plan.h), on the key as Publish opens and
+ * judges it (keystore_open), for "empkpcred set" to check before it
+ * encrypts anything to DATA0.  CREDCHECK_OK with *state DATA0_MATCHES or
+ * DATA0_DIFFERS (and *key_bits the stored key's size); otherwise
+ * CREDCHECK_NO_KEY (no container or no key in it), CREDCHECK_UNTRUSTED (WHY
+ * says what), CREDCHECK_DENIED or CREDCHECK_FAILED, with *error the
+ * CryptoAPI error (KEYSTORE_E_UNTRUSTED for an untrusted container) and
+ * *state DATA0_DIFFERS. */
 enum credcheck_result credcheck_data0(const struct credstore_value *data0,
-                                      enum credcheck_data0 *state, unsigned *key_bits,
-                                      DWORD *error);
+                                      enum data0_state *state, unsigned *key_bits,
+                                      DWORD *error, char *why, size_t why_size);
 
 /* One line for a result, static, never NULL. */
 const char *credcheck_result_str(enum credcheck_result result);

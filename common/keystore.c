@@ -4,6 +4,7 @@
 #include <sddl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "faultpoint.h"
 #include "crypto/keyblob.h"
@@ -145,42 +146,64 @@ static enum store_state judge_container(HCRYPTPROV prov, DWORD *err, char *sd_te
     return STORE_PRESENT;
 }
 
-enum store_state keystore_read_public_ex(BYTE **blob, DWORD *len, DWORD *err,
-                                         char *sd_text, size_t sd_size,
-                                         char *why, size_t why_size)
+void keystore_close(struct keystore_key *k)
 {
-    HCRYPTPROV prov = 0;
-    HCRYPTKEY key = 0;
+    if (k->key)
+        CryptDestroyKey(k->key);
+    if (k->prov)
+        CryptReleaseContext(k->prov, 0);
+    free(k->blob);
+    memset(k, 0, sizeof(*k));
+}
+
+enum store_state keystore_open(struct keystore_key *k, DWORD *err, char *sd_text, size_t sd_size,
+                               char *why, size_t why_size)
+{
     enum store_state state;
 
-    *blob = NULL;
-    *len = 0;
+    memset(k, 0, sizeof(*k));
     *err = ERROR_SUCCESS;
     if (sd_text && sd_size)
         sd_text[0] = 0;
     if (why && why_size)
         why[0] = 0;
-    if (!acquire(&prov, 0)) {
+    if (!acquire(&k->prov, 0)) {
         *err = GetLastError();
+        k->prov = 0;
         if (sd_text && sd_size)
             snprintf(sd_text, sd_size, "not read: the container did not open");
         return classify(*err);
     }
     /* Whose container it is comes first: a key someone else controls, or
-     * put there, is not ours to publish or to write into. */
-    state = judge_container(prov, err, sd_text, sd_size, why, why_size);
-    if (state != STORE_PRESENT) {
-        CryptReleaseContext(prov, 0);
-        return state;
+     * put there, is not ours to publish, to encrypt to or to write into. */
+    state = judge_container(k->prov, err, sd_text, sd_size, why, why_size);
+    if (state == STORE_PRESENT) {
+        if (!CryptGetUserKey(k->prov, KEYSTORE_KEY_SPEC, &k->key)) {
+            *err = GetLastError();
+            k->key = 0;
+            state = classify(*err);
+        } else {
+            /* Exporting the public half is allowed for a non-exportable key. */
+            state = export_public(k->key, &k->blob, &k->len, err);
+        }
     }
-    if (!CryptGetUserKey(prov, KEYSTORE_KEY_SPEC, &key)) {
-        *err = GetLastError();
-        state = classify(*err);
-    } else {
-        state = export_public(key, blob, len, err);
-        CryptDestroyKey(key);
-    }
-    CryptReleaseContext(prov, 0);
+    if (state != STORE_PRESENT)
+        keystore_close(k);
+    return state;
+}
+
+enum store_state keystore_read_public_ex(BYTE **blob, DWORD *len, DWORD *err,
+                                         char *sd_text, size_t sd_size,
+                                         char *why, size_t why_size)
+{
+    struct keystore_key k;
+    enum store_state state = keystore_open(&k, err, sd_text, sd_size, why, why_size);
+
+    /* The blob is handed over; the context and key are released. */
+    *blob = k.blob;
+    *len = k.len;
+    k.blob = NULL;
+    keystore_close(&k);
     return state;
 }
 

@@ -36,6 +36,21 @@
  * container's owner and DACL as publish_sd_describe writes them (or why
  * they could not be read), WHY what made it untrusted. */
 enum store_state keystore_read_public(BYTE **blob, DWORD *len, DWORD *err);
+/* The same look, with the container kept open for using the key: what
+ * "empkpcred verify", "empkpcred set" and /diagnose's credentials check
+ * (common/credcheck.c) decrypt and compare with.  STORE_PRESENT: K holds
+ * the context, the key and its PUBLICKEYBLOB (malloc'd), all freed by
+ * keystore_close.  Otherwise K is empty (keystore_close harmless) and *err,
+ * SD_TEXT and WHY are as keystore_read_public_ex gives them. */
+struct keystore_key {
+    HCRYPTPROV prov;
+    HCRYPTKEY key;
+    BYTE *blob;
+    DWORD len;
+};
+enum store_state keystore_open(struct keystore_key *k, DWORD *err, char *sd_text, size_t sd_size,
+                               char *why, size_t why_size);
+void keystore_close(struct keystore_key *k);
 enum store_state keystore_read_public_ex(BYTE **blob, DWORD *len, DWORD *err,
                                          char *sd_text, size_t sd_size,
                                          char *why, size_t why_size);

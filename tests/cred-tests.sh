@@ -386,6 +386,35 @@ for f in fail:lock-foreign err:lock-create=5; do
 done
 verify_is "after the refused sets: the credentials before them still decrypt" 0 'credentials for NEWD\\NEWU decrypt'
 
+# --- a key container another account controls (common/keystore.c) -----------------
+# both_true CMD1... -- CMD2...: both commands succeed.
+both_true() { local a=() ; while [[ $1 != -- ]]; do a+=("$1"); shift; done; shift; "${a[@]}" && "$@"; }
+# Wine reports every container as ours: the test build's fail:keyset-foreign
+# gives it a made-up account's owner and DACL, err:keyset-get-sd=5 makes
+# them unreadable.  set and verify judge it as Publish does (ErrID 1338,
+# event 1103): set refuses before the password (exit 8), verify decrypts
+# nothing with it (exit 8); unreadable is access denied (exit 5).
+before=$(snapshot)
+faulty fail:keyset-foreign "$log/foreign.out" /dev/null set /domain:FORD /user:FORU; rc=$?
+WHY="exit $rc: $(text "$log/foreign.out")" check "$arch/set, untrusted key container: exit 8 naming its owner" \
+    rc_and_grep "$rc" 8 "$log/foreign.out" 'not trusted: its owner is S-1-5-21-1-2-3-1001'
+WHY="$(text "$log/foreign.out")" check "$arch/set, untrusted key container: Publish's ErrID named, no password asked for" \
+    both_true grep -q 'ErrID 1338, event 1103' "$log/foreign.out" -- not_grep 'password' "$log/foreign.out"
+WHY="registry changed" check "$arch/set, untrusted key container: nothing written" test "$before" = "$(snapshot)"
+faulty fail:keyset-foreign "$log/foreign-v.out" /dev/null verify; rc=$?
+WHY="exit $rc: $(text "$log/foreign-v.out")" check "$arch/verify, untrusted key container: exit 8, nothing decrypted" \
+    rc_and_grep "$rc" 8 "$log/foreign-v.out" 'Nothing was decrypted'
+WHY="$(text "$log/foreign-v.out")" check "$arch/verify, untrusted key container: no names shown" \
+    not_grep 'NEWD' "$log/foreign-v.out"
+faulty err:keyset-get-sd=5 "$log/sd5.out" /dev/null verify; rc=$?
+WHY="exit $rc: $(text "$log/sd5.out")" check "$arch/verify, key container's owner and DACL unreadable: exit 5" \
+    rc_and_grep "$rc" 5 "$log/sd5.out" 'access denied'
+faulty err:keyset-get-sd=5 "$log/sd5s.out" /dev/null set /domain:FORD /user:FORU; rc=$?
+after=$(snapshot)
+WHY="exit $rc: $(text "$log/sd5s.out")" check "$arch/set, key container's owner and DACL unreadable: exit 5, nothing written" \
+    test "$rc $after" = "5 $before"
+verify_is "after the refusals: the credentials still decrypt" 0 'credentials for NEWD\\NEWU decrypt'
+
 # --- KeyBits = 1024: for credential tools that open the Base provider --------------
 # Measured: the Base provider (MS_DEF_PROV) refuses the 2048-bit DATA0;
 # the README's way out, step by step, makes one that every provider imports.

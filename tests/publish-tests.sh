@@ -213,10 +213,14 @@ wrun 300 "$log/diag.out" "$WINE" "$FAULTS" /diagnose
 WHY="$(tr -d '\r' <"$log/diag.out" | grep 'stored key')" \
     check "publish/$arch /diagnose shows the container's owner and DACL" \
     grep -qE '^PASS stored key: .*security: owner [^;]+; allowed: SYSTEM full, Administrators full' "$log/diag.out"
+creds_set   # so that the credentials check opens the container too
 EMPKP_FAULT=fail:keyset-foreign wrun 300 "$log/diag.out" "$WINE" "$FAULTS" /diagnose
 WHY="$(tr -d '\r' <"$log/diag.out" | grep 'stored key')" \
     check "publish/$arch /diagnose on a foreign container: FAIL naming its owner" \
     grep -qE '^FAIL stored key: .*not trusted.*S-1-5-21-1-2-3-1001' "$log/diag.out"
+WHY="$(tr -d '\r' <"$log/diag.out" | grep 'decryptable')" \
+    check "publish/$arch /diagnose on a foreign container: the credentials check refuses it too" \
+    grep -qE "^WARN DATA1..3 decryptable: the key container's owner or DACL is not trusted" "$log/diag.out"
 # Its owner and DACL cannot be read: not trusted, not replaced.
 creds_set
 injected "container security unreadable (access denied)" err:keyset-get-sd=5 5 'open the key store'

@@ -27,7 +27,9 @@ enum credexit {
     CREDEXIT_NO_PASSWORD = 7,   /* password not read: empty, not confirmed, not text */
     CREDEXIT_UNTRUSTED   = 8,   /* set: DATA0 is not the stored key's public half (on
                                    the server), or with /server its fingerprint was
-                                   not confirmed; nothing encrypted, nothing written */
+                                   not confirmed; nothing encrypted, nothing written.
+                                   set, verify: the key container's owner or DACL is
+                                   not trusted (Publish's ErrID 1338, event 1103) */
     CREDEXIT_MISSING     = 10,  /* verify: DATA1, DATA2 or DATA3 missing */
     CREDEXIT_STALE       = 11,  /* verify: encrypted to another key than the stored one */
     CREDEXIT_CORRUPT     = 12,  /* verify: damaged (length, or only some decrypt) */

@@ -119,19 +119,32 @@ static int refuse_denied(const struct set_job *job, const char *doing)
 
 /* ---- is DATA0 the key to encrypt to? ----------------------------------- */
 
+/* The stored key's container is not trusted (keystore_open judged its
+ * owner and DACL as Publish does): Publish refuses it with ErrID 1338 and
+ * event 1103, and so does empkpcred. */
+static void untrusted_container(const char *why, const char *nothing)
+{
+    say(1, "empkpcred: the machine key container \"%ls\" is not trusted: %s.\n"
+           "Another account could use, replace or delete the key in it; Publish refuses it "
+           "too\n(ErrID %lu, event 1103). %s\n"
+           "Run \"empkp /diagnose\" for its owner and DACL.\n", KEYSTORE_CONTAINER,
+        why && why[0] ? why : "its owner or DACL lets another account in",
+        (unsigned long)KEYSTORE_E_UNTRUSTED, nothing);
+}
+
 /* On the server: DATA0 must be the public half of the key empkp stores
  * here (credcheck_data0: the comparison verify and Publish make), or
  * whoever wrote DATA0 could read the password, and this server could not. */
 static int check_stored_key(const struct set_job *job)
 {
-    enum credcheck_data0 state;
+    enum data0_state state;
     enum credcheck_result r;
     unsigned bits = 0;
     DWORD err = 0;
-    char e[600];
+    char e[600], why[240];
 
-    r = credcheck_data0(&job->data0, &state, &bits, &err);
-    if (r == CREDCHECK_OK && state == CREDDATA0_MATCHES)
+    r = credcheck_data0(&job->data0, &state, &bits, &err, why, sizeof(why));
+    if (r == CREDCHECK_OK && state == DATA0_MATCHES)
         return CREDEXIT_OK;
     switch (r) {
     case CREDCHECK_OK:
@@ -150,6 +163,9 @@ static int check_stored_key(const struct set_job *job)
                "written.\nRun empkp's Publish (it makes a new key pair and rewrites DATA0), "
                "then set the\ncredentials.\n", KEYSTORE_CONTAINER, win32_text(err, e, sizeof(e)));
         return CREDEXIT_NO_KEY;
+    case CREDCHECK_UNTRUSTED:
+        untrusted_container(why, "Nothing was encrypted or written.");
+        return CREDEXIT_UNTRUSTED;
     case CREDCHECK_DENIED:
         say(1, "empkpcred: access denied opening the stored key (machine key container "
                "\"%ls\": %s),\nso DATA0 cannot be checked against it. Run it as an "
@@ -524,6 +540,10 @@ static int run_verify(void)
             win32_text(r.error, e, sizeof(e)));
         rc = CREDEXIT_NO_KEY;
         break;
+    case CREDCHECK_UNTRUSTED:
+        untrusted_container(r.why, "Nothing was decrypted.");
+        rc = CREDEXIT_UNTRUSTED;
+        break;
     case CREDCHECK_DENIED:
         say(1, "empkpcred: access denied (%s). Run verify as an administrator of this "
                "server.\n", win32_text(r.error, e, sizeof(e)));
@@ -563,7 +583,7 @@ static int run_verify(void)
         rc = CREDEXIT_FAILED;
         break;
     }
-    if (r.data0 == CREDDATA0_OTHER && r.result != CREDCHECK_NO_KEY)
+    if (r.data0 == DATA0_DIFFERS && r.result != CREDCHECK_NO_KEY)
         say(1, "empkpcred: note: DATA0 is not the stored key's public key (Publish rewrites "
                "it);\ncredentials set before that would be encrypted to the wrong key.\n");
     SecureZeroMemory(&r, sizeof(r));

@@ -43,6 +43,9 @@ static void check_credentials_decryptable(struct diag_result *results, int crede
             remedy = "run empkpcred recover, which finishes or undoes the interrupted set";
         else if (result == CREDCHECK_NO_DATA0 || result == CREDCHECK_NO_KEY)
             remedy = DIAG_REMEDY_PUBLISH;
+        else if (result == CREDCHECK_UNTRUSTED)
+            remedy = "see the stored key check: nothing is decrypted with a key another "
+                     "account controls";
         diag_set(results, DIAG_DECRYPTABLE, DIAG_WARN, remedy,
                  "%s (DATA1 %s, DATA2 %s, DATA3 %s; error 0x%08lX)", credcheck_result_str(result),
                  credcheck_value_str(report.value[0]), credcheck_value_str(report.value[1]),
