@@ -6,11 +6,10 @@
 #include "exmpls.h"
 #include "faultpoint.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 const WCHAR *const credstore_names[3] = { L"DATA1", L"DATA2", L"DATA3" };
-
-#define MAX_VALUE_BYTES 65536u
 
 /* Fault points (common/faultpoint.h), in the test build empkpcred-faults.exe
  * only: tests/cred-tests.sh ends the process at a write ("kill:POINT") or
@@ -81,37 +80,30 @@ LONG credstore_open(HKEY root, int remote, REGSAM access, HKEY *key)
 
 LONG credstore_read(HKEY key, const WCHAR *name, struct credstore_value *v)
 {
+    BOOL present;
     LONG err;
-    DWORD size = 0;
 
     memset(v, 0, sizeof(*v));
-    err = RegQueryValueExW(key, name, NULL, &v->type, NULL, &size);
-    if (err == ERROR_FILE_NOT_FOUND)
-        return ERROR_SUCCESS;
-    if (err != ERROR_SUCCESS)
-        return err;
-    if (size > MAX_VALUE_BYTES)
-        return ERROR_INVALID_DATA;
-    v->data = HeapAlloc(GetProcessHeap(), 0, size ? size : 1);
-    if (!v->data)
-        return ERROR_NOT_ENOUGH_MEMORY;
-    v->len = size;
-    err = RegQueryValueExW(key, name, NULL, &v->type, v->data, &v->len);
+    err = exmpls_read_value(key, name, &v->type, &v->data, &v->len, &present);
     if (err != ERROR_SUCCESS) {
-        /* ERROR_MORE_DATA: it grew between the two calls; the caller sees
-         * an error rather than a cut value. */
+        /* EXMPLS_E_TOO_LARGE among them: refused, never cut. */
         credstore_value_free(v);
         return err;
     }
-    v->present = 1;
+    v->present = present;
     return ERROR_SUCCESS;
 }
 
 void credstore_value_free(struct credstore_value *v)
 {
-    if (v->data)
-        HeapFree(GetProcessHeap(), 0, v->data);
+    free(v->data);
     memset(v, 0, sizeof(*v));
+}
+
+int credstore_value_same(const struct credstore_value *a, const struct credstore_value *b)
+{
+    return a->present && b->present && a->len == b->len
+           && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
 }
 
 /* RegDeleteKey resolves the subkey in the caller's own view; under WOW64
@@ -287,9 +279,8 @@ LONG credstore_recover(HKEY key, int remote, enum credstore_recovery *what)
 
     /* Complete, and encrypted to the key DATA0 still names: finish it.
      * Anything else never reached DATA1..3, or is for a key that is gone. */
-    complete = jv[0].present && jv[1].present && jv[2].present && jv[3].present
-               && data0.present && jv[3].len == data0.len
-               && memcmp(jv[3].data, data0.data, data0.len) == 0;
+    complete = jv[0].present && jv[1].present && jv[2].present
+               && credstore_value_same(&jv[3], &data0);
     if (complete) {
         for (i = 0; i < 3 && err == ERROR_SUCCESS; i++) {
             value[i] = jv[i].data;

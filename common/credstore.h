@@ -56,14 +56,19 @@ LONG credstore_open(HKEY root, int remote, REGSAM access, HKEY *key);
 struct credstore_value {
     int present;
     DWORD type;
-    BYTE *data;     /* HeapAlloc'd, NULL when absent */
+    BYTE *data;     /* malloc'd, NULL when absent */
     DWORD len;
 };
 
-/* Reads one value (at most 64 KiB).  A missing value is ERROR_SUCCESS with
- * present = 0.  Free with credstore_value_free. */
+/* Reads one value through exmpls_read_value.  A missing value is
+ * ERROR_SUCCESS with present = 0; one over EXMPLS_VALUE_MAX bytes is
+ * refused (EXMPLS_E_TOO_LARGE, v empty), as is any other error.  Free with
+ * credstore_value_free. */
 LONG credstore_read(HKEY key, const WCHAR *name, struct credstore_value *v);
 void credstore_value_free(struct credstore_value *v);
+/* Both present with the same bytes (the type is not compared): a DATA0
+ * unchanged since it was read, a journal for the current DATA0. */
+int credstore_value_same(const struct credstore_value *a, const struct credstore_value *b);
 
 /* Does ExMPLS have a journal (an interrupted write)? */
 LONG credstore_journal_present(HKEY key, int remote, int *present);

@@ -8,8 +8,6 @@
 
 #include "faultpoint.h"
 
-#define DATA0_MAX_BYTES (64u * 1024u)
-
 REGSAM exmpls_view(void)
 {
     typedef BOOL (WINAPI *is_wow64_fn)(HANDLE, BOOL *);
@@ -30,9 +28,57 @@ static LONG open_exmpls(REGSAM access, HKEY *key)
     return RegOpenKeyExW(HKEY_LOCAL_MACHINE, EXMPLS_KEY, 0, access | exmpls_view(), key);
 }
 
+LONG exmpls_read_value(HKEY key, const WCHAR *name, DWORD *type, BYTE **data, DWORD *len,
+                       BOOL *present)
+{
+    DWORD size = 0;
+    LONG err;
+    int tries;
+
+    *data = NULL;
+    *len = 0;
+    *present = FALSE;
+    *type = REG_NONE;
+    /* A size, then the read; a value that grew in between is sized again
+     * (a few times: a writer cannot keep us here). */
+    for (tries = 0; tries < 4; tries++) {
+        err = RegQueryValueExW(key, name, NULL, type, *data, &size);
+        if (err == ERROR_FILE_NOT_FOUND) {
+            free(*data);
+            *data = NULL;
+            *type = REG_NONE;
+            return ERROR_SUCCESS;
+        }
+        if (err == ERROR_SUCCESS && *data) {
+            *present = TRUE;
+            *len = size;
+            return ERROR_SUCCESS;
+        }
+        if (err != ERROR_SUCCESS && err != ERROR_MORE_DATA)
+            break;
+        free(*data);
+        *data = NULL;
+        if (size > EXMPLS_VALUE_MAX) {
+            /* Never read, never cut: the caller is told, with the size. */
+            *present = TRUE;
+            *len = size;
+            return EXMPLS_E_TOO_LARGE;
+        }
+        *data = malloc(size ? size : 1);
+        if (!*data)
+            return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    if (err == ERROR_SUCCESS)
+        err = ERROR_MORE_DATA;   /* still growing after the last try */
+    free(*data);
+    *data = NULL;
+    *type = REG_NONE;
+    return err;
+}
+
 DWORD exmpls_read_data0(BYTE **data, DWORD *len, BOOL *present, BOOL *is_binary)
 {
-    DWORD type, size = 0;
+    DWORD type;
     HKEY key;
     LONG err;
 
@@ -44,40 +90,17 @@ DWORD exmpls_read_data0(BYTE **data, DWORD *len, BOOL *present, BOOL *is_binary)
         return ERROR_SUCCESS;
     if (err != ERROR_SUCCESS)
         return (DWORD)err;
-    for (;;) {
-        err = RegQueryValueExW(key, L"DATA0", NULL, &type, *data, &size);
-        if (err == ERROR_FILE_NOT_FOUND) {
-            err = ERROR_SUCCESS;
-            break;
-        }
-        if (err == ERROR_SUCCESS && *data) {
-            *present = TRUE;
-            *is_binary = type == REG_BINARY;
-            *len = size;
-            break;
-        }
-        if (err != ERROR_SUCCESS && err != ERROR_MORE_DATA)
-            break;
-        /* First pass (size only), or the value grew since: (re)allocate. */
-        free(*data);
-        *data = NULL;
-        if (size > DATA0_MAX_BYTES) {
-            *present = TRUE;
-            err = ERROR_SUCCESS;
-            break;
-        }
-        *data = malloc(size ? size : 1);
-        if (!*data) {
-            err = ERROR_NOT_ENOUGH_MEMORY;
-            break;
-        }
-    }
+    err = exmpls_read_value(key, L"DATA0", &type, data, len, present);
     RegCloseKey(key);
-    if (err != ERROR_SUCCESS || !*present) {
-        free(*data);
-        *data = NULL;
+    if (err == EXMPLS_E_TOO_LARGE) {
+        /* No key is that big: for Publish a DATA0 that is not the stored
+         * key's (it rewrites it), for /diagnose a FAIL saying so. */
         *len = 0;
+        return ERROR_SUCCESS;
     }
+    if (err != ERROR_SUCCESS)
+        *present = FALSE;
+    *is_binary = *present && type == REG_BINARY;
     return (DWORD)err;
 }
 
@@ -162,6 +185,11 @@ DWORD exmpls_read_data0_fast(HKEY *key, BYTE *buf, DWORD *size, BOOL *is_binary)
     DWORD type;
     LONG err = ERROR_SUCCESS;
 
+    /* The reader's size rule holds here too (BUF is the caller's, and no
+     * larger than a key; see exmpls_read_value). */
+    *is_binary = FALSE;
+    if (*size > EXMPLS_VALUE_MAX)
+        return EXMPLS_E_TOO_LARGE;
     if (!*key)
         err = open_exmpls(KEY_QUERY_VALUE, key);
     if (err == ERROR_SUCCESS)

@@ -453,8 +453,7 @@ static int write_locked(struct set_job *job, const struct keyblob_public *pub)
 
     /* Publish may have replaced DATA0 while the password was typed. */
     err = credstore_read(job->exmpls, CREDSTORE_DATA0, &again);
-    if (err == ERROR_SUCCESS && (!again.present || again.len != job->data0.len
-                                 || memcmp(again.data, job->data0.data, again.len) != 0))
+    if (err == ERROR_SUCCESS && !credstore_value_same(&again, &job->data0))
         err = ERROR_INVALID_DATA;
     credstore_value_free(&again);
     if (err != ERROR_SUCCESS) {
