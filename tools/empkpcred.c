@@ -338,6 +338,22 @@ static int refuse_lock(DWORD err, const char *why)
                                                                      : CREDEXIT_FAILED;
 }
 
+/* Waits for Publish's lock (opened by publish_lock_open): CREDEXIT_OK with
+ * it held, or the refusal, the lock closed, saying NOTHING ("Nothing was
+ * written."). */
+static int wait_lock(HANDLE lock, const char *nothing)
+{
+    DWORD err = publish_lock_wait(lock, PUBLISH_LOCK_WAIT_MS);
+    char e[600];
+
+    if (err == ERROR_SUCCESS)
+        return CREDEXIT_OK;
+    publish_lock_close(lock);
+    say(1, "empkpcred: could not wait for Publish's lock (%ls): %s. %s\n", PUBLISH_LOCK_NAME,
+        win32_text(err, e, sizeof(e)), nothing);
+    return err == ERROR_ACCESS_DENIED ? CREDEXIT_DENIED : CREDEXIT_FAILED;
+}
+
 static int write_locked(struct set_job *job, const struct keyblob_public *pub);
 
 /* Everything that can refuse, then the one write. */
@@ -424,15 +440,8 @@ static int run_set(struct set_job *job)
         return rc;
     }
 
-    if (!remote) {
-        err = (LONG)publish_lock_wait(lock, PUBLISH_LOCK_WAIT_MS);
-        if (err != ERROR_SUCCESS) {
-            publish_lock_close(lock);
-            say(1, "empkpcred: could not wait for Publish's lock (%ls): %s. Nothing was "
-                   "written.\n", PUBLISH_LOCK_NAME, win32_text((DWORD)err, e, sizeof(e)));
-            return err == ERROR_ACCESS_DENIED ? CREDEXIT_DENIED : CREDEXIT_FAILED;
-        }
-    }
+    if (!remote && (rc = wait_lock(lock, "Nothing was written.")) != CREDEXIT_OK)
+        return rc;
     rc = write_locked(job, &pub);
     if (!remote)
         publish_lock_release(lock);
@@ -648,7 +657,7 @@ static int run_newkey(void)
     unsigned bits;
     enum password_status st;
     char e[600], q[900], why[400];
-    int yes;
+    int yes, rc;
 
     err = settings_read_key_bits(&present, &is_dword, &value);
     bits = err == ERROR_SUCCESS ? publish_key_bits(present, is_dword, value) : 0;
@@ -676,13 +685,8 @@ static int run_newkey(void)
     err = publish_lock_open(&lock, why, sizeof(why));
     if (err != ERROR_SUCCESS)
         return refuse_lock(err, why);
-    err = publish_lock_wait(lock, PUBLISH_LOCK_WAIT_MS);
-    if (err != ERROR_SUCCESS) {
-        publish_lock_close(lock);
-        say(1, "empkpcred: could not wait for Publish's lock (%ls): %s. Nothing was removed.\n",
-            PUBLISH_LOCK_NAME, win32_text(err, e, sizeof(e)));
-        return err == ERROR_ACCESS_DENIED ? CREDEXIT_DENIED : CREDEXIT_FAILED;
-    }
+    if ((rc = wait_lock(lock, "Nothing was removed.")) != CREDEXIT_OK)
+        return rc;
     err = exmpls_delete_values();
     if (err != ERROR_SUCCESS) {
         publish_lock_release(lock);
