@@ -220,6 +220,16 @@ START_TEST(test_data0_compare)
     copy[sizeof(copy) - 1] ^= 1;
     ck_assert_int_eq(data0_state_of(1, 0, copy, sizeof(copy), stored, sizeof(stored)), DATA0_DIFFERS);
     ck_assert_int_eq(data0_state_of(1, 1, NULL, 0, stored, sizeof(stored)), DATA0_DIFFERS);
+    /* Present but not read (over the registry reader's size limit): the
+     * bytes are NULL with the value's size, and Publish rewrites it. */
+    ck_assert_int_eq(data0_state_of(1, 0, NULL, sizeof(stored), stored, sizeof(stored)), DATA0_DIFFERS);
+    /* No stored key to compare with: never a match, even for empty DATA0. */
+    ck_assert_int_eq(data0_state_of(1, 1, copy, 0, NULL, 0), DATA0_DIFFERS);
+    ck_assert_int_eq(data0_state_of(0, 1, NULL, 0, NULL, 0), DATA0_MISSING);
+    /* The one decision Publish, /diagnose, empkpcred set and verify make:
+     * only MATCHES leaves DATA0 alone. */
+    ck_assert_int_eq(publish_plan(STORE_PRESENT, data0_state_of(1, 1, copy, sizeof(copy), stored,
+                                                                sizeof(stored))), PLAN_NOTHING);
 }
 END_TEST
 
