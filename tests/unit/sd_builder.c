@@ -32,8 +32,8 @@ size_t build_sd(unsigned char *buf, size_t size, const struct sd_sid *owner, int
         memcpy(buf + at, owner->p, owner->len);
         at += owner->len;
     }
-    if (!dacl)
-        return at;
+    if (dacl <= 0)
+        return at;   /* none, or a NULL DACL: present, with no ACL */
     ck_assert_uint_le(at + 8, size);
     acl_at = at;
     sd_put32(buf + 16, (uint32_t)acl_at);

@@ -1,6 +1,7 @@
 /* Self-relative security descriptors assembled byte by byte, as Windows
  * lays them out, for the tests of the plain-C readers and judges of
- * descriptors (test_sdcheck.c, test_publish_plan.c, test_dcom_perm.c). */
+ * descriptors (test_sdcheck.c, test_publish_plan.c, test_dcom_perm.c,
+ * test_regsafe.c). */
 #ifndef EMPKP_TESTS_UNIT_SD_BUILDER_H
 #define EMPKP_TESTS_UNIT_SD_BUILDER_H
 
@@ -17,9 +18,10 @@ struct ace_spec {
     const struct sd_sid *sid;
 };
 
-/* Header, OWNER (none when NULL), then the DACL when DACL is set, with
- * ACES[0..N), into BUF[0..SIZE) (zeroed first; a Check assertion fails
- * when the ACEs do not fit).  Returns the descriptor's length. */
+/* Header, OWNER (none when NULL), then the DACL with ACES[0..N) when DACL
+ * is positive (0: no DACL; negative: a NULL DACL, present without an ACL),
+ * into BUF[0..SIZE) (zeroed first; a Check assertion fails when it does
+ * not fit).  Returns the descriptor's length. */
 size_t build_sd(unsigned char *buf, size_t size, const struct sd_sid *owner, int dacl,
                 const struct ace_spec *aces, size_t n);
 

@@ -6,6 +6,7 @@
 #include <check.h>
 
 #include "server/register/regsafe.h"
+#include "sd_builder.h"
 #include "suites.h"
 
 #define FA  0x001F01FFu  /* FILE_ALL_ACCESS */
@@ -18,40 +19,21 @@ struct ace {
     struct sd_sid sid;
 };
 
-static void put16(unsigned char *p, unsigned v) { p[0] = v & 0xff; p[1] = (v >> 8) & 0xff; }
-static void put32(unsigned char *p, uint32_t v) { put16(p, v & 0xffff); put16(p + 2, v >> 16); }
-
 /* Self-relative: header, owner (NULL: none), DACL (DACL 0: none; -1: a
- * NULL DACL) of ACES[0..N). */
+ * NULL DACL) of ACES[0..N), into a 1024-byte BUF (sd_builder.c). */
 static size_t sd(unsigned char *buf, const struct sd_sid *owner, int dacl, const struct ace *aces, size_t n)
 {
-    size_t at = 20, acl, i;
+    struct ace_spec spec[8];
+    size_t i;
 
-    memset(buf, 0, 1024);
-    buf[0] = 1;
-    put16(buf + 2, 0x8000 | (dacl ? 0x0004 : 0));
-    if (owner) {
-        put32(buf + 4, (uint32_t)at);
-        memcpy(buf + at, owner->p, owner->len);
-        at += owner->len;
-    }
-    if (dacl <= 0)
-        return at;
-    acl = at;
-    put32(buf + 16, (uint32_t)acl);
-    buf[at] = 2;
-    put16(buf + at + 4, (unsigned)n);
-    at += 8;
+    ck_assert_uint_le(n, sizeof(spec) / sizeof(spec[0]));
     for (i = 0; i < n; i++) {
-        buf[at] = aces[i].type;
-        buf[at + 1] = aces[i].flags;
-        put16(buf + at + 2, (unsigned)(8 + aces[i].sid.len));
-        put32(buf + at + 4, aces[i].mask);
-        memcpy(buf + at + 8, aces[i].sid.p, aces[i].sid.len);
-        at += 8 + aces[i].sid.len;
+        spec[i].type = aces[i].type;
+        spec[i].flags = aces[i].flags;
+        spec[i].mask = aces[i].mask;
+        spec[i].sid = &aces[i].sid;
     }
-    put16(buf + acl + 2, (unsigned)(at - acl));
-    return at;
+    return build_sd(buf, 1024, owner, dacl, spec, n);
 }
 
 /* S-1-5-21-1-2-3-1000: some local account. */
