@@ -85,8 +85,12 @@ LONG credstore_read(HKEY key, const WCHAR *name, struct credstore_value *v)
 
     memset(v, 0, sizeof(*v));
     err = exmpls_read_value(key, name, &v->type, &v->data, &v->len, &present);
+    if (err == EXMPLS_E_TOO_LARGE) {
+        /* Refused, never cut; present, with its size, for the message. */
+        v->present = 1;
+        return err;
+    }
     if (err != ERROR_SUCCESS) {
-        /* EXMPLS_E_TOO_LARGE among them: refused, never cut. */
         credstore_value_free(v);
         return err;
     }

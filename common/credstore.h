@@ -62,8 +62,8 @@ struct credstore_value {
 
 /* Reads one value through exmpls_read_value.  A missing value is
  * ERROR_SUCCESS with present = 0; one over EXMPLS_VALUE_MAX bytes is
- * refused (EXMPLS_E_TOO_LARGE, v empty), as is any other error.  Free with
- * credstore_value_free. */
+ * refused: EXMPLS_E_TOO_LARGE, present = 1, len its size, no data.  Any
+ * other error leaves v empty.  Free with credstore_value_free. */
 LONG credstore_read(HKEY key, const WCHAR *name, struct credstore_value *v);
 void credstore_value_free(struct credstore_value *v);
 /* Both present with the same bytes (the type is not compared): a DATA0

@@ -42,7 +42,8 @@ timeout 30 wineserver -p >/dev/null 2>&1 </dev/null
 cdrive=$(drive_c)
 mkdir -p "$cdrive/Program Files/Exchsrvr/bin" "$cdrive/empkp-tests"
 cp "$out/empkp.exe" "$out/empkpcred.exe" "$cdrive/Program Files/Exchsrvr/bin/"
-cp "$tbin/empkpcred-faults.exe" "$tbin/capicred.exe" "$tbin/regacl.exe" "$cdrive/empkp-tests/"
+cp "$tbin/empkpcred-faults.exe" "$tbin/capicred.exe" "$tbin/regacl.exe" "$tbin/probe.exe" \
+    "$cdrive/empkp-tests/"
 
 # --- helpers -------------------------------------------------------------------
 # cred OUT INPUT ARGS...: empkpcred with standard input from the file INPUT.
@@ -268,6 +269,13 @@ set_hex DATA0 "${data0:0:550}"
 refused "DATA0 truncated" 3 'DATA0' "$pw" set /domain:D /user:U
 set_hex DATA0 "07${data0:2}"
 refused "DATA0 of the wrong blob type" 3 'not PUBLICKEYBLOB' "$pw" set /domain:D /user:U
+# The registry reader's size limit (EXMPLS_VALUE_MAX, 64 KiB): a DATA0 of
+# that size is read (and is no key blob), one byte more is not read at all.
+helper "$log/big.out" probe.exe big-value DATA0 65536
+refused "DATA0 of 64 KiB: read, not a key" 3 'not a public key empkpcred can use' "$pw" set /domain:D /user:U
+helper "$log/big.out" probe.exe big-value DATA0 65537
+refused "DATA0 over 64 KiB: not read" 3 'DATA0 on this computer is 65537 bytes, larger than any public key' "$pw" set /domain:D /user:U
+verify_is "DATA0 over 64 KiB: verify refuses to read it" 1 'the check failed'
 del_value DATA0
 refused "ExMPLS without DATA0" 2 '9986' "$pw" set /domain:D /user:U
 publish   # DATA0 back from the stored key

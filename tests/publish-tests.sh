@@ -58,12 +58,14 @@ WHY="DATA0 changed" check "publish/$arch two Publish calls: DATA0 byte-identical
 check "publish/$arch two Publish calls: DATA1..3 kept" creds_kept
 
 # --- DATA0 deleted, truncated, replaced by another key: restored --------------
-for damage in deleted truncated other-key not-binary; do
+for damage in deleted truncated other-key not-binary oversized; do
     case $damage in
         deleted)   reg_del DATA0 ;;
         truncated) reg_set DATA0 "${first:0:200}" ;;
         other-key) probe other-blob >/dev/null ;;
         not-binary) reg_del DATA0; wrun 60 "$log/reg.out" "${REG[@]}" add "$EXMPLS" /v DATA0 /t REG_SZ /d "$first" /f /reg:64 ;;
+        # over the registry reader's limit (EXMPLS_VALUE_MAX): not read, rewritten
+        oversized) probe big-value DATA0 65537 >/dev/null ;;
     esac
     publish_cmd
     WHY="rc $rc" check "publish/$arch DATA0 $damage: ErrID 0" test "$rc" -eq 0

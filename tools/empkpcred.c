@@ -389,6 +389,13 @@ static int run_set(struct set_job *job)
         err = credstore_read(job->exmpls, CREDSTORE_DATA0, &job->data0);
     if (err == ERROR_ACCESS_DENIED)
         return refuse_denied(job, "reading");
+    if (err == EXMPLS_E_TOO_LARGE && job->data0.present) {
+        say(1, "empkpcred: DATA0 %s is %lu bytes, larger than any public key (the registry is "
+               "read up to %u bytes).\nRun empkp's Publish again to rewrite it. Nothing was "
+               "written.\n", where(job->server, w, sizeof(w)), (unsigned long)job->data0.len,
+            EXMPLS_VALUE_MAX);
+        return CREDEXIT_BAD_DATA0;
+    }
     if (err != ERROR_SUCCESS) {
         say(1, "empkpcred: cannot read HKLM\\SOFTWARE\\Microsoft\\ExMPLS %s: %s. "
                "Nothing was written.\n", where(job->server, w, sizeof(w)),

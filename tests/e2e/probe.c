@@ -10,6 +10,9 @@
  *   probe message ID EXE     the text of event message ID in EXE's table
  *   probe store-sddl         the key container's owner and DACL as SDDL
  *                            (PP_KEYSET_SEC_DESCR), or "absent"
+ *   probe big-value NAME N   sets value NAME of ExMPLS to N bytes of 0x41,
+ *                            REG_BINARY (longer than reg.exe's command line
+ *                            can carry: the registry reader's size limit)
  * ExMPLS is read in the 64-bit view, as empkp writes it.  Exit code 0 on
  * success, 1 otherwise (with a message). */
 #include <windows.h>
@@ -17,6 +20,7 @@
 #include <sddl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/keystore.h"
 
@@ -201,6 +205,31 @@ static int store_sddl(void)
     return 0;
 }
 
+static int big_value(const WCHAR *name, const WCHAR *count)
+{
+    DWORD n = (DWORD)wcstoul(count, NULL, 10);
+    BYTE *buf = malloc(n ? n : 1);
+    HKEY key;
+    LONG err;
+
+    if (!buf) {
+        printf("out of memory\n");
+        return 1;
+    }
+    memset(buf, 0x41, n);
+    err = open_exmpls(KEY_SET_VALUE, &key);
+    if (err == ERROR_SUCCESS) {
+        err = RegSetValueExW(key, name, 0, REG_BINARY, buf, n);
+        RegCloseKey(key);
+    }
+    free(buf);
+    if (err != ERROR_SUCCESS) {
+        printf("RegSetValueEx failed: %ld\n", (long)err);
+        return 1;
+    }
+    return 0;
+}
+
 int wmain(int argc, WCHAR **argv)
 {
     const WCHAR *cmd = argc > 1 ? argv[1] : L"";
@@ -213,6 +242,7 @@ int wmain(int argc, WCHAR **argv)
     if (!lstrcmpW(cmd, L"store-sddl"))   return store_sddl();
     if (argc > 2 && !lstrcmpW(cmd, L"set-sddl")) return set_sddl(argv[2]);
     if (argc > 3 && !lstrcmpW(cmd, L"message"))  return message(argv[2], argv[3]);
-    printf("usage: probe store-public|store-delete|data0|other-blob|sddl|store-sddl|set-sddl S|message ID EXE\n");
+    if (argc > 3 && !lstrcmpW(cmd, L"big-value")) return big_value(argv[2], argv[3]);
+    printf("usage: probe store-public|store-delete|data0|other-blob|sddl|store-sddl|set-sddl S|message ID EXE|big-value NAME N\n");
     return 1;
 }
