@@ -234,16 +234,24 @@ static DWORD set_security(HCRYPTPROV prov)
     return err;
 }
 
-DWORD keystore_prepare(BOOL recreate, HCRYPTPROV *prov)
+DWORD keystore_delete(void)
 {
     HCRYPTPROV scratch;
+
+    if (acquire(&scratch, CRYPT_DELETEKEYSET) || GetLastError() == (DWORD)NTE_BAD_KEYSET)
+        return ERROR_SUCCESS;   /* deleted, or already gone */
+    return GetLastError();
+}
+
+DWORD keystore_prepare(BOOL recreate, HCRYPTPROV *prov)
+{
     DWORD err;
 
     *prov = 0;
     /* A container whose key could not be used: that key is lost already,
      * and the container it sits in is replaced by one of ours. */
-    if (recreate && !acquire(&scratch, CRYPT_DELETEKEYSET) && GetLastError() != (DWORD)NTE_BAD_KEYSET)
-        return GetLastError();
+    if (recreate && (err = keystore_delete()) != ERROR_SUCCESS)
+        return err;
     /* An empty container that opens: reuse it, judged again, since the
      * lock keeps out other Publishes but not an account that creates the
      * container between that look and this one. */
@@ -263,7 +271,7 @@ DWORD keystore_prepare(BOOL recreate, HCRYPTPROV *prov)
         /* Empty, and never ours in the way it should be: remove it again. */
         CryptReleaseContext(*prov, 0);
         *prov = 0;
-        acquire(&scratch, CRYPT_DELETEKEYSET);
+        keystore_delete();
     }
     return err;
 }

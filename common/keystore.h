@@ -70,6 +70,11 @@ DWORD keystore_import(HCRYPTPROV prov, const BYTE *private_blob, DWORD len,
                       BYTE **public_blob, DWORD *public_len);
 void keystore_abandon(HCRYPTPROV prov);
 
+/* Deletes the container and the key in it (Publish's RECREATE, empkpcred
+ * newkey): ERROR_SUCCESS also when there was none, else the CryptoAPI
+ * error.  The test build answers err:keyset-delete=CODE for Windows. */
+DWORD keystore_delete(void);
+
 /* Both steps at once (for the benchmark). */
 DWORD keystore_replace(const BYTE *private_blob, DWORD len, BOOL recreate,
                        BYTE **public_blob, DWORD *public_len);

@@ -659,7 +659,6 @@ static int run_newkey(void)
 {
     BOOL present, is_dword;
     DWORD value, err;
-    HCRYPTPROV prov;
     HANDLE lock = NULL;
     unsigned bits;
     enum password_status st;
@@ -701,16 +700,13 @@ static int run_newkey(void)
             win32_text(err, e, sizeof(e)));
         return err == ERROR_ACCESS_DENIED ? CREDEXIT_DENIED : CREDEXIT_FAILED;
     }
-    if (!CryptAcquireContextW(&prov, KEYSTORE_CONTAINER, KEYSTORE_PROVIDER, KEYSTORE_PROV_TYPE,
-                              KEYSTORE_FLAGS | CRYPT_DELETEKEYSET)) {
-        err = GetLastError();
-        if (err != (DWORD)NTE_BAD_KEYSET) {   /* already gone is what we want */
-            publish_lock_release(lock);
-            say(1, "empkpcred: DATA0..3 were removed, but the stored key could not be: %s.\n"
-                   "Publish would rewrite DATA0 from it; run newkey again as an administrator.\n",
-                win32_text(err, e, sizeof(e)));
-            return is_denied_error(err) ? CREDEXIT_DENIED : CREDEXIT_FAILED;
-        }
+    err = keystore_delete();   /* already gone is what we want */
+    if (err != ERROR_SUCCESS) {
+        publish_lock_release(lock);
+        say(1, "empkpcred: DATA0..3 were removed, but the stored key could not be: %s.\n"
+               "Publish would rewrite DATA0 from it; run newkey again as an administrator.\n",
+            win32_text(err, e, sizeof(e)));
+        return is_denied_error(err) ? CREDEXIT_DENIED : CREDEXIT_FAILED;
     }
     publish_lock_release(lock);
     say(0, "empkpcred: DATA0..3 and the stored key were removed. Now run \"empkp /publish\" in "
