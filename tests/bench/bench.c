@@ -160,16 +160,19 @@ static IPubKeyPublisher *activate(void)
  * Interface\{IID}\ProxyStubClsid32 (README, "marshaling"). */
 static const char *marshaler(void)
 {
-    WCHAR value[64];
+    WCHAR iid[39], key[80], value[64];
     LONG size = sizeof(value);
 
-    if (RegQueryValueW(HKEY_CLASSES_ROOT,
-                       L"Interface\\{429D0426-A34B-4823-A3F7-4FC531BD5D5C}\\ProxyStubClsid32",
-                       value, &size) != ERROR_SUCCESS)
+    /* The IID as widl defines it (empkp_i.c), as the registry spells it. */
+    if (!StringFromGUID2(&IID_IPubKeyPublisher, iid, ARRAYSIZE(iid)))
+        return "unknown marshaler";
+    _snwprintf(key, ARRAYSIZE(key), L"Interface\\%ls\\ProxyStubClsid32", iid);
+    key[ARRAYSIZE(key) - 1] = 0;
+    if (RegQueryValueW(HKEY_CLASSES_ROOT, key, value, &size) != ERROR_SUCCESS)
         return "unknown marshaler";
     if (lstrcmpiW(value, TYPELIB_MARSHALER) == 0)
         return "type library marshaler";
-    if (lstrcmpiW(value, L"{429D0426-A34B-4823-A3F7-4FC531BD5D5C}") == 0)
+    if (lstrcmpiW(value, iid) == 0)
         return "empkpps.dll";
     return "other marshaler";
 }
