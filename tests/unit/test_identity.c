@@ -64,6 +64,8 @@ START_TEST(test_names_are_the_kbs)
 
     ck_assert_str_eq(e->progid, "EMPKP.PubKeyPublisher");
     ck_assert_str_eq(e->clsid, "{94A6DCD0-B6F5-40E8-8C9D-CEE2C7796380}");
+    /* Ours, but fixed: DCOM Config settings an administrator made hang on it. */
+    ck_assert_str_eq(e->appid, "{D618966E-4B67-47DB-B2CC-350ED396B2AB}");
     ck_assert_str_eq(e->appid_name, "EMPKP");
     ck_assert_int_eq(e->event_not_created, 10001);
     ck_assert_int_eq(e->event_publish_failed, 10000);
