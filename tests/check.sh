@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# tests/check.sh: every test (run by "make check" after the build).
+# tests/check.sh: every test (run by "make check" after the build), in this
+# order (tests/README.md describes each driver):
 #   1. native unit tests under ASan/UBSan;
-#   2. the shipped binaries' PE checks and imports allowlist (pe-tests.sh);
-#   3. per arch, under Wine: cross-built unit tests and end to end
-#      (wine-tests.sh), then Publish's state table, concurrency and crash
-#      consistency (publish-tests.sh), then make dist's zip and MSI
-#      (dist-tests.sh); i686 only where 32-bit Wine is installed, else a SKIP
-#      line that says so;
-#   4. per arch, under Wine, after publish-tests.sh: /diagnose and the ExchKP
-#      identity (diagnose-tests.sh, its own prefix), the credentials tool
-#      empkpcred.exe (cred-tests.sh, its own prefix), then load on one
-#      server (stress-tests.sh), the same i686 rule;
-#   5. make dist again in a second clone of HEAD (build/repro-clone), every
+#   2. the shipped binaries' PE checks and imports allowlist (pe-tests.sh),
+#      both arches, no Wine;
+#   3. under Xvfb and Wine, x86_64 then i686, each driver in its own fresh
+#      prefix: cross-built unit tests and end to end (wine-tests.sh),
+#      Publish's state table, concurrency and crash consistency
+#      (publish-tests.sh), /diagnose and the ExchKP identity
+#      (diagnose-tests.sh), the credentials tool empkpcred.exe
+#      (cred-tests.sh), load on one server (stress-tests.sh);
+#   4. the i686 build on 64-bit Windows (i686-wow64): wine-tests.sh and
+#      cred-tests.sh again;
+#   5. make dist's zips and MSIs (dist-tests.sh), x86_64 then i686;
+#   6. make dist again in a second clone of HEAD (build/repro-clone), every
 #      artifact compared byte for byte with this tree's (repro-tests.sh).
+# i686 runs only where 32-bit Wine is installed; elsewhere each i686 driver
+# writes a SKIP line that says so.
 # Ends with summary.sh's line "N passed, N failed[, N skipped]".
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
