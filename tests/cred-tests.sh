@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/cred-tests.sh ARCH: the credentials tool empkpcred.exe under Wine, in
-# a fresh prefix build/ARCH/credprefix (README "Credentials"; i686-wow64: the
-# i686 build in a 64-bit prefix, build/i686/credprefix-wow64):
+# a fresh prefix build/ARCH/tests/cred/prefix (README "Credentials";
+# i686-wow64: the i686 build in a 64-bit prefix, build/i686/tests/cred-wow64/prefix):
 #   - empkpcred set writes DATA1..3 and verify confirms them; a CryptoAPI-only
 #     writer (capicred.exe: CryptImportKey of DATA0 + CryptEncrypt) too; our
 #     ciphertexts decrypt with CryptDecrypt and the stored key, byte for byte,
@@ -14,16 +14,9 @@
 #     all old or all new values, never a mixture.
 # Results go to $RESULTS (see lib.sh).
 set -uo pipefail
-arch=$1   # x86_64, i686, or i686-wow64: the i686 build on 64-bit Windows
-top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/${arch%-wow64}
-wow=${arch#"${arch%-wow64}"}   # "-wow64" or empty
-tbin=$out/tests
-log=$out/cred-logs$wow
 # shellcheck source=tests/lib.sh
-source "$top/tests/lib.sh"
+source "$(dirname "$0")/lib.sh"
 
-KEY='HKLM\SOFTWARE\Microsoft\ExMPLS'
 T='C:\empkp-tests'
 CRED="$INSTALL_DIR\\empkpcred.exe"
 FAULTS="$T\\empkpcred-faults.exe"
@@ -35,7 +28,7 @@ export LC_ALL=C.UTF-8
 # container and DATA0 its public blob, as MOM's script would leave them.
 publish() { wrun 120 "$log/publish.out" "$WINE" "$INSTALL_DIR\\empkp.exe" /publish; }
 
-driver_begin cred "Credentials tool" "$out/credprefix$wow"
+driver_start cred "${1:-}" "Credentials tool"   # ARCH: x86_64, i686 or i686-wow64
 # A running wineserver before the console test, so that none is started
 # on (and keeps open) its pseudo-terminal; wine_stop ends it.
 timeout 30 wineserver -p >/dev/null 2>&1 </dev/null
@@ -65,28 +58,13 @@ input() { local f=$log/$1.in; shift; # shellcheck disable=SC2059
 utf16hex() { printf '%s' "$1" | iconv -f UTF-8 -t UTF-16LE | od -An -tx1 -v | tr -d ' \n'; }
 # The plaintext CryptDecrypt gives for DATA<N> with the stored key.
 plain_hex() { helper "$log/plain$1.out" capicred.exe decrypt "$1" && sed -n 's/^plain=//p' "$log/plain$1.out" | tr -d '\r'; }
-value_hex() { # value_hex NAME: a value's bytes as the registry holds them
-    wrun 60 "$log/q.out" "${REG[@]}" query "$KEY" /v "$1" /reg:64 &&
-        sed -n 's/.*REG_BINARY *//p' "$log/q.out" | tr -d '\r\n '
-}
-set_hex() { wrun 60 "$log/add.out" "${REG[@]}" add "$KEY" /v "$1" /t REG_BINARY /d "$2" /f /reg:64; }
-del_value() { wrun 60 "$log/del.out" "${REG[@]}" delete "$KEY" /v "$1" /f /reg:64; }
-# Everything under ExMPLS (values, and a journal subkey if any), or "absent".
-snapshot() {
-    rm -f "$cdrive/empkp-tests/exmpls.reg"
-    if wrun 60 "$log/snap.out" "${REG[@]}" export "$KEY" "$T\\exmpls.reg" /y /reg:64; then
-        md5sum <"$cdrive/empkp-tests/exmpls.reg"
-    else
-        echo absent
-    fi
-}
 # refused NAME WANT-RC PATTERN INPUT ARGS...: set (or another command) is
 # refused with that exit code and message, and the registry is unchanged.
 refused() {
     local name=$1 want=$2 pat=$3 in=$4 before after rc; shift 4
-    before=$(snapshot)
+    before=$(snapshot exmpls)
     cred "$log/refused.out" "$in" "$@"; rc=$?
-    after=$(snapshot)
+    after=$(snapshot exmpls)
     WHY="exit $rc (want $want): $(text "$log/refused.out")" \
         check "$arch/refused: $name: exit $want with a message" rc_and_grep "$rc" "$want" "$log/refused.out" "$pat"
     WHY="registry changed" check "$arch/refused: $name: nothing written" test "$before" = "$after"
@@ -123,7 +101,7 @@ cred "$log/set.out" "$pw" set /domain:CONTOSO /user:mom-svc; rc=$?
 WHY="exit $rc: $(text "$log/set.out")" check "$arch/set writes DATA1..3 (password from standard input)" \
     rc_and_grep "$rc" 0 "$log/set.out" 'set for CONTOSO\\mom-svc'
 lens=""
-for v in DATA1 DATA2 DATA3; do h=$(value_hex $v); lens+="${#h} "; done
+for v in DATA1 DATA2 DATA3; do h=$(exmpls_hex $v); lens+="${#h} "; done
 WHY="hex lengths $lens" check "$arch/DATA1..3 are REG_BINARY of 256 bytes (one RSA-2048 block)" test "$lens" = "512 512 512 "
 verify_is "our values: credentials for CONTOSO\\mom-svc decrypt" 0 'credentials for CONTOSO\\mom-svc decrypt'
 WHY="password in verify's output" check "$arch/verify never prints the password" \
@@ -195,11 +173,11 @@ WHY="no prompt seen: $(cat "$log/tty.out.txt")" check "$arch/console: the prompt
 WHY="the typed password appears on the terminal: $(cat "$log/tty.out.txt")" \
     check "$arch/console: the password is not echoed" not_grep 'Tty-Gr' "$log/tty.out.txt"
 decrypts_to "console: the typed password is what DATA3 holds" CONTOSO console 'Tty-Gr€et'
-before=$(snapshot)
+before=$(snapshot exmpls)
 console_set "$log/tty2.out" 'first-one' 'second-one' /domain:CONTOSO /user:console; rc=$?
 WHY="exit $rc: $(cat "$log/tty2.out.txt")" check "$arch/console: two different entries are refused (exit 7)" \
     rc_and_grep "$rc" 7 "$log/tty2.out.txt" 'differ'
-WHY="registry changed" check "$arch/console: a refused entry writes nothing" test "$before" = "$(snapshot)"
+WHY="registry changed" check "$arch/console: a refused entry writes nothing" test "$before" = "$(snapshot exmpls)"
 # The console buffer holds 1024 units: exactly that many is read whole (and
 # is too long for the key); one more is refused as it is, never cut.
 long1024=$(printf 'p%.0s' $(seq 1024)) long1025=$(printf 'q%.0s' $(seq 1025))
@@ -211,20 +189,20 @@ WHY="exit $rc: $(tail -c 400 "$log/tty4.out.txt")" check "$arch/console: 1025 ch
     rc_and_grep "$rc" 4 "$log/tty4.out.txt" 'longer than empkpcred reads (1024'
 WHY="$(tail -c 400 "$log/tty4.out.txt")" check "$arch/console: 1025 characters: no confirmation asked, not taken as empty" \
     not_grep 'confirm\|is empty' "$log/tty4.out.txt"
-WHY="registry changed" check "$arch/console: over-long entries write nothing" test "$before" = "$(snapshot)"
+WHY="registry changed" check "$arch/console: over-long entries write nothing" test "$before" = "$(snapshot exmpls)"
 
 # --- /server: the remote registry path, with this computer's name ---------------------
 wrun 60 "$log/name.out" "$WINE" cmd.exe /c 'echo %COMPUTERNAME%'
 name=$(tr -d '\r\n ' <"$log/name.out")
 # The stored key cannot be seen through /server: DATA0's SHA-256 must be
 # confirmed on the console or given; it is computed here with python3.
-fp=$(sha256_of_hex "$(value_hex DATA0)")
+fp=$(sha256_of_hex "$(exmpls_hex DATA0)")
 fp_colons=$(echo "$fp" | tr a-f A-F | sed 's/../&:/g; s/:$//')
 refused "/server, standard input redirected, no /fingerprint:" 8 'not a console' "$pw" \
     set /domain:REMOTE /user:via-rpc "/server:$name"
 WHY="$(text "$log/refused.out")" check "$arch/set /server: prints DATA0's SHA-256 fingerprint" \
     grep -q "^  $fp" "$log/refused.out"
-other=$(sha256_of_hex "00$(value_hex DATA0)")
+other=$(sha256_of_hex "00$(exmpls_hex DATA0)")
 refused "/server with another key's /fingerprint:" 8 'not the fingerprint given' "$pw" \
     set /domain:REMOTE /user:via-rpc "/server:$name" "/fingerprint:$other"
 refused "/fingerprint: of 63 hex digits" 87 '64 hex digits' "$pw" \
@@ -241,13 +219,13 @@ console_run "$log/tty-fp.out" set /domain:REMOTE /user:tty-yes "/server:$name"; 
 WHY="exit $rc: $(cat "$log/tty-fp.out.txt")" check "$arch/console /server: fingerprint shown, yes typed: set (exit 0)" \
     rc_and_grep "$rc" 0 "$log/tty-fp.out.txt" "$fp"
 decrypts_to "console /server: the values after the confirmation" REMOTE tty-yes 'Tty-remote1'
-before=$(snapshot)
+before=$(snapshot exmpls)
 STEPS=('Type yes' no)
 console_run "$log/tty-fp2.out" set /domain:REMOTE /user:tty-no "/server:$name"; rc=$?
 WHY="exit $rc: $(cat "$log/tty-fp2.out.txt")" check "$arch/console /server: \"no\" typed: refused before the password (exit 8)" \
     rc_and_grep "$rc" 8 "$log/tty-fp2.out.txt" 'not confirmed'
 WHY="$(cat "$log/tty-fp2.out.txt")" check "$arch/console /server: no password asked after \"no\"" not_grep 'Password for' "$log/tty-fp2.out.txt"
-WHY="registry changed" check "$arch/console /server: nothing written after \"no\"" test "$before" = "$(snapshot)"
+WHY="registry changed" check "$arch/console /server: nothing written after \"no\"" test "$before" = "$(snapshot exmpls)"
 
 # --- refusals: exit code, message, nothing written ------------------------------------
 long122=$(printf 'u%.0s' $(seq 122)) long123=$(printf 'd%.0s' $(seq 123))
@@ -264,10 +242,10 @@ WHY="$(text "$log/refused.out")" check "$arch/refused: a bare word (maybe a pass
     not_grep S3cret "$log/refused.out"
 refused "no /user" 87 'needs /domain' "$pw" set /domain:D
 refused "unreachable /server" 6 'cannot reach' "$pw" set /domain:D /user:U /server:NO-SUCH-HOST
-data0=$(value_hex DATA0)
-set_hex DATA0 "${data0:0:550}"
+data0=$(exmpls_hex DATA0)
+exmpls_set DATA0 "${data0:0:550}"
 refused "DATA0 truncated" 3 'DATA0' "$pw" set /domain:D /user:U
-set_hex DATA0 "07${data0:2}"
+exmpls_set DATA0 "07${data0:2}"
 refused "DATA0 of the wrong blob type" 3 'not PUBLICKEYBLOB' "$pw" set /domain:D /user:U
 # The registry reader's size limit (EXMPLS_VALUE_MAX, 64 KiB): a DATA0 of
 # that size is read (and is no key blob), one byte more is not read at all.
@@ -276,22 +254,22 @@ refused "DATA0 of 64 KiB: read, not a key" 3 'not a public key empkpcred can use
 helper "$log/big.out" probe.exe big-value DATA0 65537
 refused "DATA0 over 64 KiB: not read" 3 'DATA0 on this computer is 65537 bytes, larger than any public key' "$pw" set /domain:D /user:U
 verify_is "DATA0 over 64 KiB: verify refuses to read it" 1 'the check failed'
-del_value DATA0
+exmpls_del DATA0
 refused "ExMPLS without DATA0" 2 '9986' "$pw" set /domain:D /user:U
 publish   # DATA0 back from the stored key
 # Another program's key as DATA0 (CryptoAPI alone: only it holds the
 # private half).  Refused before the password is asked for: standard input
 # is empty here, which would be exit 7 if it were read.
-data0=$(value_hex DATA0)
+data0=$(exmpls_hex DATA0)
 helper "$log/plant.out" capicred.exe plant 2048; rc=$?
 WHY="exit $rc: $(text "$log/plant.out")" check "$arch/a CryptoAPI-only program plants its own DATA0" test "$rc" -eq 0
-WHY="DATA0 unchanged" check "$arch/the planted DATA0 is another key" test "$(value_hex DATA0)" != "$data0"
+WHY="DATA0 unchanged" check "$arch/the planted DATA0 is another key" test "$(exmpls_hex DATA0)" != "$data0"
 refused "planted DATA0 (not the stored key's), before the password" 8 'not the public half of the key' \
     "$(input empty2 '')" set /domain:CONTOSO /user:mom
 refused "planted DATA0 through /server, with the stored key's /fingerprint:" 8 'not the fingerprint given' \
     "$pw" set /domain:CONTOSO /user:mom "/server:$name" "/fingerprint:$fp"
 publish   # rewrites DATA0 from the stored key
-WHY="DATA0 is $(value_hex DATA0 | cut -c1-40)..." check "$arch/Publish puts the stored key's DATA0 back" test "$(value_hex DATA0)" = "$data0"
+WHY="DATA0 is $(exmpls_hex DATA0 | cut -c1-40)..." check "$arch/Publish puts the stored key's DATA0 back" test "$(exmpls_hex DATA0)" = "$data0"
 helper "$log/acl.out" regacl.exe get
 acl=$(tr -d '\r\n' <"$log/acl.out")
 helper "$log/acl-set.out" regacl.exe set 'D:P(A;;KR;;;WD)(A;;RCWD;;;BA)'; rc=$?
@@ -304,15 +282,15 @@ WHY="exit $rc" check "$arch/ /? prints usage, exit 0" rc_and_grep "$rc" 0 "$log/
 
 # --- what verify tells apart --------------------------------------------------------------
 cred "$log/base.out" "$pw" set /domain:CONTOSO /user:mom-svc
-d3=$(value_hex DATA3) d2=$(value_hex DATA2)
+d3=$(exmpls_hex DATA3) d2=$(exmpls_hex DATA2)
 flip=$(printf '%02X' $(( 0x${d3:100:2} ^ 0x5a )))
-set_hex DATA3 "${d3:0:100}$flip${d3:102}"
+exmpls_set DATA3 "${d3:0:100}$flip${d3:102}"
 verify_is "one byte of DATA3 changed: exit 12 (corrupt)" 12 'damaged'
 WHY="names printed for damaged credentials" check "$arch/verify names nobody when credentials are damaged" \
     not_grep 'credentials for' "$log/verify.out"
-set_hex DATA3 "$d3"; set_hex DATA2 "${d2:0:500}"
+exmpls_set DATA3 "$d3"; exmpls_set DATA2 "${d2:0:500}"
 verify_is "DATA2 truncated: exit 12 (corrupt)" 12 'not the size of any RSA ciphertext'
-set_hex DATA2 "$d2"; del_value DATA2
+exmpls_set DATA2 "$d2"; exmpls_del DATA2
 verify_is "DATA2 deleted: exit 10 (missing)" 10 'DATA2 (user name): missing'
 helper "$log/ansi.out" capicred.exe write-ansi CONTOSO mom-svc 'odd1'
 verify_is "ANSI values with terminator (odd length): exit 13 (not UTF-16LE)" 13 'not to UTF-16LE text'
@@ -320,13 +298,13 @@ verify_is "ANSI values with terminator (odd length): exit 13 (not UTF-16LE)" 13 
 # The stored key replaced: credentials set before are stale.  (Publish with
 # a new key deletes DATA1..3; they come back here as from a backup.)
 cred "$log/base.out" "$pw" set /domain:CONTOSO /user:mom-svc
-old1=$(value_hex DATA1) old2=$(value_hex DATA2) old3=$(value_hex DATA3) olddata0=$(value_hex DATA0)
+old1=$(exmpls_hex DATA1) old2=$(exmpls_hex DATA2) old3=$(exmpls_hex DATA3) olddata0=$(exmpls_hex DATA0)
 helper "$log/delkey.out" capicred.exe delete-key
 verify_is "stored key deleted: exit 14 (no stored key)" 14 'stored private key is missing'
 refused "stored key deleted: set refuses to encrypt to DATA0" 14 'no key is stored' "$pw" set /domain:D /user:U
 publish
-WHY="DATA0 unchanged" check "$arch/a new stored key has a new DATA0" test "$(value_hex DATA0)" != "$olddata0"
-set_hex DATA1 "$old1"; set_hex DATA2 "$old2"; set_hex DATA3 "$old3"
+WHY="DATA0 unchanged" check "$arch/a new stored key has a new DATA0" test "$(exmpls_hex DATA0)" != "$olddata0"
+exmpls_set DATA1 "$old1"; exmpls_set DATA2 "$old2"; exmpls_set DATA3 "$old3"
 verify_is "after the key was replaced: exit 11 (stale), not garbage" 11 'stale'
 WHY="$(text "$log/verify.out")" check "$arch/stale credentials: each value is said not to decrypt" \
     grep -qF 'DATA3 (password): does not decrypt with the stored key' "$log/verify.out"
@@ -363,11 +341,11 @@ WHY="exit $rc: $(text "$log/after.out")" check "$arch/set after an interrupted s
     rc_and_grep "$rc" 0 "$log/after.out" 'interrupted set was completed'
 decrypts_to "and then holds its own values" AFTER kill 'S3cret pass!'
 # A write that fails: the old values are put back, byte for byte.
-before=$(snapshot)
+before=$(snapshot exmpls)
 faulty fail:main-data3 "$log/fail.out" "$newpw" set /domain:NEWD /user:NEWU; rc=$?
 WHY="exit $rc: $(text "$log/fail.out")" check "$arch/DATA3 write fails: exit 1, old values put back" \
     rc_and_grep "$rc" 1 "$log/fail.out" 'nothing changed'
-WHY="registry changed" check "$arch/DATA3 write fails: registry byte-identical to before" test "$before" = "$(snapshot)"
+WHY="registry changed" check "$arch/DATA3 write fails: registry byte-identical to before" test "$before" = "$(snapshot exmpls)"
 # ... and when putting them back fails too, the journal finishes the write.
 faulty fail:main-data3,fail:rollback-data1 "$log/fail2.out" "$newpw" set /domain:NEWD /user:NEWU; rc=$?
 WHY="exit $rc: $(text "$log/fail2.out")" check "$arch/write and rollback fail: exit 1, told to recover" \
@@ -384,13 +362,13 @@ verify_is "after recovery: credentials for NEWD\\NEWU decrypt" 0 'credentials fo
 # password (standard input is empty here: reading it would end in exit 7),
 # with exit 5, and write nothing.
 for f in fail:lock-foreign err:lock-create=5; do
-    before=$(snapshot)
+    before=$(snapshot exmpls)
     faulty "$f" "$log/lock.out" /dev/null set /domain:LOCKD /user:LOCKU; rc=$?
     WHY="exit $rc: $(text "$log/lock.out")" check "$arch/Publish lock not empkp's ($f): exit 5 before the password" \
         rc_and_grep "$rc" 5 "$log/lock.out" 'lock'
     WHY="$(text "$log/lock.out")" check "$arch/Publish lock not empkp's ($f): no password asked for" \
         not_grep 'password' "$log/lock.out"
-    WHY="registry changed" check "$arch/Publish lock not empkp's ($f): nothing written" test "$before" = "$(snapshot)"
+    WHY="registry changed" check "$arch/Publish lock not empkp's ($f): nothing written" test "$before" = "$(snapshot exmpls)"
 done
 verify_is "after the refused sets: the credentials before them still decrypt" 0 'credentials for NEWD\\NEWU decrypt'
 
@@ -433,19 +411,19 @@ check "$arch/RSA-2048 DATA0: the refusal is the Base provider's" grep -q '^base:
 helper "$log/base2048.out" capicred.exe write-with base CONTOSO mom-svc 'Base-pw1'; rc=$?
 WHY="exit $rc: $(text "$log/base2048.out")" check "$arch/RSA-2048 DATA0: a tool on the Base provider cannot encrypt to it" test "$rc" -eq 3
 wrun 60 "$log/kb.out" "${REG[@]}" add 'HKLM\SOFTWARE\EMPKP' /v KeyBits /t REG_DWORD /d 1024 /f /reg:64
-before=$(snapshot)
+before=$(snapshot exmpls)
 cred "$log/newkey0.out" /dev/null newkey; rc=$?
 WHY="exit $rc: $(text "$log/newkey0.out")" check "$arch/newkey with standard input redirected: refused (exit 87)" \
     rc_and_grep "$rc" 87 "$log/newkey0.out" 'not a console'
-WHY="registry changed" check "$arch/newkey refused: nothing removed" test "$before" = "$(snapshot)"
+WHY="registry changed" check "$arch/newkey refused: nothing removed" test "$before" = "$(snapshot exmpls)"
 STEPS=('Type yes' yes)
 console_run "$log/newkey.out" newkey; rc=$?
 WHY="exit $rc: $(cat "$log/newkey.out.txt")" check "$arch/newkey on the console, yes typed: exit 0, names the new size" \
     rc_and_grep "$rc" 0 "$log/newkey.out.txt" 'new RSA-1024 pair'
-WHY="DATA0 still there" check "$arch/newkey removed DATA0" test -z "$(value_hex DATA0)"
+WHY="DATA0 still there" check "$arch/newkey removed DATA0" test -z "$(exmpls_hex DATA0)"
 verify_is "newkey removed the stored key too (verify: no DATA0 and no stored key, exit 2)" 2 'no DATA0 and no stored key'
 publish; rc=$?
-d=$(value_hex DATA0)
+d=$(exmpls_hex DATA0)
 WHY="exit $rc, ${#d} hex digits" check "$arch/KeyBits 1024: Publish makes a 1024-bit pair (148-byte DATA0)" test "$rc-${#d}" = "0-296"
 helper "$log/import1024.out" capicred.exe import-all 1024; rc=$?
 WHY="exit $rc: $(text "$log/import1024.out")" check "$arch/RSA-1024 DATA0: every provider imports it, the Base one included" \
@@ -458,7 +436,7 @@ cred "$log/set1024.out" "$(input pw58 '%s\n' "$long58")" set /domain:D1024 /user
 WHY="exit $rc: $(text "$log/set1024.out")" check "$arch/RSA-1024: a password of 58 UTF-16 units (116 bytes) fits" \
     rc_and_grep "$rc" 0 "$log/set1024.out" "1024-bit"
 lens=""
-for v in DATA1 DATA2 DATA3; do h=$(value_hex $v); lens+="${#h} "; done
+for v in DATA1 DATA2 DATA3; do h=$(exmpls_hex $v); lens+="${#h} "; done
 WHY="hex lengths $lens" check "$arch/RSA-1024: DATA1..3 are 128 bytes each" test "$lens" = "256 256 256 "
 decrypts_to "RSA-1024: CryptDecrypt with the stored key gives the values" D1024 U1024 "$long58"
 refused "RSA-1024: a password of 59 units (118 bytes)" 4 "at most 58 UTF-16 units" "$(input pw59 '%s\n' "$long59")" \

@@ -21,7 +21,7 @@ WINE=$(wine_for "$arch")
 log=$top/build/demo/logs; mkdir -p "$log"
 
 xvfb_start || { echo "demo: cannot start Xvfb" >&2; exit 1; }
-trap 'wine_stop; xvfb_stop' EXIT
+trap session_end EXIT   # wine_prefix_new sets it too
 echo "== 1. A fresh Windows (Wine prefix build/demo/wineprefix)"
 wine_prefix_new "$top/build/demo/wineprefix" || { echo "demo: wineboot failed" >&2; exit 1; }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/diagnose-tests.sh ARCH: KB 911143 as a command, under Wine in a fresh
-# prefix build/ARCH/wineprefix-diagnose:
+# prefix build/ARCH/tests/diagnose/prefix:
 #   - empkp /diagnose on a working install: every check, verdict 9986, exit 0,
 #     nothing changed; then one failure the KB describes at a time, each
 #     asserting the check that names the cause, the MOM event and the exit
@@ -24,45 +24,27 @@
 #     by side and each unregistered with the other left working.
 # Results go to $RESULTS (see lib.sh).  Needs DISPLAY from xvfb_start.
 set -uo pipefail
-arch=$1
-top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/$arch
-log=$out/test-logs/diagnose
 # shellcheck source=tests/lib.sh
-source "$top/tests/lib.sh"
+source "$(dirname "$0")/lib.sh"
 
 EXE="$INSTALL_DIR\\empkp.exe"
 ONEPOINT='C:\Program Files\Microsoft Operations Manager 2000\OnePoint'
 XEXE="$ONEPOINT\\ExchKP.exe"
 T='C:\empkp-tests'
-XCLSID='{E3D2F927-69FA-4EFD-8D05-8726EF540A06}'
-XAPPID='{54C3C0DA-BDB0-4369-8530-A01726E814E5}'
 GOOD_SDDL='D:P(A;CI;KA;;;SY)(A;CI;KA;;;BA)'
 
-driver_begin diagnose "/diagnose and ExchKP" "$out/wineprefix-diagnose"
+driver_start diagnose "${1:-}" "/diagnose and ExchKP"   # ARCH: x86_64 or i686
 install_empkp "$out"
 cdrive=$(drive_c)
 cp "$out/empkpcred.exe" "$cdrive/Program Files/Exchsrvr/bin/"
 mkdir -p "$cdrive/Program Files/Microsoft Operations Manager 2000/OnePoint"
 
 reg_q()   { wrun 60 "$log/reg.out" "${REG[@]}" query "$@"; }
-reg_val() { # VIEW KEY: the default REG_SZ value of KEY
-    reg_q "$2" /ve "$1" || return 1
-    sed -n 's/^ *[^ ].*REG_[A-Z_]* *//p' "$log/reg.out" | tr -d '\r' | head -n 1
-}
 reg_set_default() { wrun 60 "$log/reg.out" "${REG[@]}" add "$1" /ve /d "$2" /f "$classes_view"; }
-probe() { wrun 120 "$log/probe.out" "$WINE" "$T\\probe.exe" "$@"; tr -d '\r' <"$log/probe.out"; }
 
 # Any of our servers still running in this prefix (a lingering one would
-# answer activations the broken registry no longer allows).
-servers_running() {
-    local pid
-    for pid in $(pgrep -i -f 'empkp\.exe|exchkp\.exe|empkp-faults\.exe' 2>/dev/null); do
-        tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qxF "WINEPREFIX=$WINEPREFIX" && return 0
-    done
-    return 1
-}
-wait_servers_gone() { for _ in $(seq 40); do servers_running || return 0; sleep 0.5; done; return 1; }
+# answer activations the broken registry no longer allows): wait it out.
+wait_servers_gone() { empkp_gone_within 20 'empkp\.exe|exchkp\.exe|empkp-faults\.exe'; }
 
 # diagnose [PROGRAM] -- ARGS: runs PROGRAM (default empkp.exe) /diagnose ARGS
 # through exitcode.exe; the report without CR is in $log/diag.txt, the
@@ -90,14 +72,7 @@ verdict() {
 }
 # fix_line REGEX: the report has a "FIX ..." line matching REGEX.
 fix_line() { grep -E "^FIX .*$1" "$log/diag.txt" >/dev/null || { WHY="no FIX line matching $1"; return 1; }; }
-gone_key() { ! reg_q "$1" "$classes_view" || { WHY="still present: $1"; return 1; }; }
 no_fail() { ! grep -q '^FAIL ' "$log/diag.txt" || { WHY=$(grep '^FAIL ' "$log/diag.txt" | head -n 2); return 1; }; }
-# The registry and key store as /diagnose may not change them.
-snapshot() {
-    wrun 60 "$log/snap.out" "${REG[@]}" export 'HKLM\SOFTWARE\Classes' "$T\\classes.reg" /y "$classes_view"
-    wrun 60 "$log/snap.out" "${REG[@]}" export "$EXMPLS" "$T\\exmpls.reg" /y /reg:64 || : >"$cdrive/empkp-tests/exmpls.reg"
-    { cat "$cdrive/empkp-tests/classes.reg" "$cdrive/empkp-tests/exmpls.reg"; probe store-public; } | md5sum
-}
 # A working install again: registration and key as /regserver and Publish leave them.
 healthy() {
     probe set-sddl "$GOOD_SDDL" >/dev/null
@@ -110,7 +85,7 @@ wrun 120 "$log/regserver.out" "$WINE" "$EXE" /regserver ||
 wrun 300 "$log/publish.out" "$WINE" "$EXE" /publish
 
 # --- a working install ------------------------------------------------------------
-before=$(snapshot)
+before=$(snapshot classes exmpls store)
 diagnose --
 check "diagnose/$arch healthy: verdict 9986, exit code 0" verdict 9986
 check "diagnose/$arch healthy: no FAIL line" no_fail
@@ -133,7 +108,7 @@ check "diagnose/$arch healthy RSA-2048: WARN naming the Base provider's 1024-bit
     line WARN 'DATA0 providers' 'Base Cryptographic Provider \(MS_DEF_PROV\) cannot import .* 384 to 1024 bits.*Refused by: Base \(MS_DEF_PROV\) \(0x80090005\)'
 check "diagnose/$arch healthy RSA-2048: the Strong, Enhanced, RSA/AES and default providers import it" \
     line WARN 'DATA0 providers' 'imported by: Strong \(MS_STRONG_PROV\), Enhanced \(MS_ENHANCED_PROV\), Enhanced RSA and AES \(MS_ENH_RSA_AES_PROV\), default PROV_RSA_FULL'
-WHY="registry or key store changed" check "diagnose/$arch healthy: /diagnose changed nothing" test "$(snapshot)" = "$before"
+WHY="registry or key store changed" check "diagnose/$arch healthy: /diagnose changed nothing" test "$(snapshot classes exmpls store)" = "$before"
 wrun 180 "$log/plain.out" "$WINE" "$EXE" /diagnose; rc=$?
 WHY="exit $rc" check "diagnose/$arch healthy: empkp /diagnose exits 0 (no exitcode.exe between)" test "$rc" -eq 0
 
@@ -169,30 +144,30 @@ check "diagnose/$arch credentials: they decrypt with the stored key" line PASS '
 not_shown() { ! grep -qiE 'CONTOSO|mom-svc|S3cret' "$log/diag.txt" || { WHY="a credential is printed"; return 1; }; }
 check "diagnose/$arch credentials: neither domain, user nor password printed" not_shown
 check "diagnose/$arch credentials: verdict 9986" verdict 9986
-wrun 60 "$log/reg.out" "${REG[@]}" add "$EXMPLS" /v DATA2 /t REG_BINARY /d 00 /f /reg:64
+exmpls_set DATA2 00
 diagnose --
 check "diagnose/$arch a damaged DATA2: decryptability WARNs and names it" line WARN 'DATA1\.\.3 decryptable' 'damaged.*DATA2'
 check "diagnose/$arch a damaged DATA2: verdict still 9986 (credentials come after it)" verdict 9986
-for v in DATA1 DATA2 DATA3; do wrun 60 "$log/reg.out" "${REG[@]}" delete "$EXMPLS" /v "$v" /f /reg:64; done
+for v in DATA1 DATA2 DATA3; do exmpls_del "$v"; done
 
 # --- ExMPLS key deleted -------------------------------------------------------------
 wrun 60 "$log/reg.out" "${REG[@]}" delete "$EXMPLS" /f /reg:64
-before=$(snapshot)
+before=$(snapshot classes exmpls store)
 diagnose --
 check "diagnose/$arch ExMPLS deleted: names the key" line FAIL 'ExMPLS key' 'is not present'
 check "diagnose/$arch ExMPLS deleted: verdict 9987, exit code 9987" verdict 9987
 check "diagnose/$arch ExMPLS deleted: Publish() not called (it would write)" line WARN 'Publish\(\)' 'not called'
-WHY="something was written" check "diagnose/$arch ExMPLS deleted: /diagnose changed nothing" test "$(snapshot)" = "$before"
+WHY="something was written" check "diagnose/$arch ExMPLS deleted: /diagnose changed nothing" test "$(snapshot classes exmpls store)" = "$before"
 healthy
 
 # --- DATA0 corrupted ----------------------------------------------------------------
 good=$(probe data0)
-wrun 60 "$log/reg.out" "${REG[@]}" add "$EXMPLS" /v DATA0 /t REG_BINARY /d "${good:0:200}" /f /reg:64
-before=$(snapshot)
+exmpls_set DATA0 "${good:0:200}"
+before=$(snapshot classes exmpls store)
 diagnose --
 check "diagnose/$arch DATA0 truncated: names DATA0" line FAIL 'DATA0' 'not a well-formed PUBLICKEYBLOB: key blob truncated'
 check "diagnose/$arch DATA0 truncated: verdict 9987" verdict 9987
-WHY="DATA0 changed" check "diagnose/$arch DATA0 truncated: /diagnose changed nothing" test "$(snapshot)" = "$before"
+WHY="DATA0 changed" check "diagnose/$arch DATA0 truncated: /diagnose changed nothing" test "$(snapshot classes exmpls store)" = "$before"
 probe other-blob >/dev/null
 diagnose --
 check "diagnose/$arch DATA0 of another key: names the stored key" line FAIL 'stored key' "DATA0 is another key's"
@@ -214,7 +189,7 @@ check "diagnose/$arch /fix: says it re-registered" fix_line 'registered EMPKP.Pu
 check "diagnose/$arch /fix: after it, verdict 9986, exit code 0" verdict 9986
 WHY="before/after sections missing" check "diagnose/$arch /fix: report shows before and after" \
     grep -q '^After /fix:' "$log/diag.txt"
-v=$(reg_val "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32")
+v=$(reg_value "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32" "")
 WHY="LocalServer32 is [$v]" check "diagnose/$arch /fix: LocalServer32 names the installed exe" test "$v" = "\"$EXE\""
 diagnose --
 check "diagnose/$arch after /fix, a plain /diagnose: verdict 9986" verdict 9986
@@ -385,7 +360,7 @@ diagnose --
 check "dcom/$arch rules restored: DCOM permissions PASS, verdict 9986" verdict 9986
 
 # --- Publish failing: ExMPLS not writable ------------------------------------------------
-wrun 60 "$log/reg.out" "${REG[@]}" delete "$EXMPLS" /v DATA0 /f /reg:64
+exmpls_del DATA0
 probe set-sddl 'D:P(A;CI;KR;;;WD)' >/dev/null
 diagnose --
 check "diagnose/$arch ExMPLS read-only: Publish() would return ErrID 5" line FAIL 'Publish\(\)' 'would return ErrID 5'
@@ -402,7 +377,7 @@ healthy
 cp "$out/tests/empkp-faults.exe" "$cdrive/Program Files/Exchsrvr/bin/"
 FEXE="$INSTALL_DIR\\empkp-faults.exe"
 wrun 120 "$log/reg-faults.out" "$WINE" "$FEXE" /regserver
-wrun 60 "$log/reg.out" "${REG[@]}" delete "$EXMPLS" /v DATA0 /f /reg:64
+exmpls_del DATA0
 wait_servers_gone
 EMPKP_FAULT=fail:exmpls-write diagnose "$FEXE" -- /fix
 check "diagnose/$arch fault build, fail:exmpls-write: COM server's Publish() returns ErrID 5" \
@@ -444,7 +419,7 @@ WHY="exit $rc (124: it hung)" check "diagnose/$arch /unregserver, a child key th
 wait_servers_gone
 wrun 120 "$log/unreg-faults.out" "$WINE" "$FEXE" /unregserver; rc=$?
 WHY="exit $rc" check "diagnose/$arch /unregserver without the fault: exits 0" test "$rc" -eq 0
-check "diagnose/$arch /unregserver without the fault: the CLSID is gone" gone_key "$C\\CLSID\\$CLSID"
+check "diagnose/$arch /unregserver without the fault: the CLSID is gone" key_gone "$C\\CLSID\\$CLSID"
 healthy
 
 # --- /fix and where the program is -----------------------------------------------------
@@ -454,13 +429,13 @@ cp "$out/empkp.exe" "$cdrive/temp/empkp.exe"
 TEXE='C:\temp\empkp.exe'
 wait_servers_gone
 wrun 120 "$log/unreg.out" "$WINE" "$EXE" /unregserver
-before=$(snapshot)
+before=$(snapshot classes exmpls store)
 diagnose "$TEXE" -- /fix
 check "diagnose/$arch /fix from C:\\temp: refuses, not a KB location" \
     fix_line 'refused to register EMPKP.PubKeyPublisher to "C:.temp.empkp.exe": .*not at one of the KB.s locations'
 check "diagnose/$arch /fix from C:\\temp: says what to do" fix_line 'Copy empkp.exe to the KB.s folder'
 check "diagnose/$arch /fix from C:\\temp: verdict stays 10001 (nothing registered)" verdict 10001
-WHY="the registry changed" check "diagnose/$arch /fix from C:\\temp: registry unchanged" test "$(snapshot)" = "$before"
+WHY="the registry changed" check "diagnose/$arch /fix from C:\\temp: registry unchanged" test "$(snapshot classes exmpls store)" = "$before"
 # The same copy reached through a UNC path (Wine maps \\server\share to
 # dosdevices/unc/server/share).  Measured: Wine 8's GetModuleFileName gives
 # the program as "UNC\empkphost\share\empkp.exe", not "\\empkphost\...", so
@@ -470,7 +445,7 @@ ln -sfn "$cdrive/temp" "$WINEPREFIX/dosdevices/unc/empkphost/share"
 diagnose '\\empkphost\share\empkp.exe' -- /fix
 check "diagnose/$arch /fix from a UNC path: refuses (a UNC path, or no drive letter)" \
     fix_line 'refused to register EMPKP.PubKeyPublisher to ".*empkphost.share.empkp.exe": .*(a UNC path|not a full path on a drive letter)'
-WHY="the registry changed" check "diagnose/$arch /fix from a UNC path: registry unchanged" test "$(snapshot)" = "$before"
+WHY="the registry changed" check "diagnose/$arch /fix from a UNC path: registry unchanged" test "$(snapshot classes exmpls store)" = "$before"
 wrun 120 "$log/heal.out" "$WINE" "$EXE" /regserver
 
 # /unregserver from the copy: the registration names the KB's copy, not it.
@@ -479,7 +454,7 @@ wrun 120 "$log/unreg-foreign.out" "$WINE" "$TEXE" /unregserver; rc=$?
 WHY="exit $rc: $(tr -d '\r' <"$log/unreg-foreign.out")" \
     check "diagnose/$arch /unregserver of another program's registration: exit 0, says what was left" \
     rc_and_grep "$rc" 0 "$log/unreg-foreign.out" 'left EMPKP.PubKeyPublisher registered: its LocalServer32 names C:.Program Files.Exchsrvr.bin.empkp.exe, not this program'
-v=$(reg_val "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32")
+v=$(reg_value "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32" "")
 WHY="LocalServer32 is [$v]" check "diagnose/$arch /unregserver of another program's registration: left it" test "$v" = "\"$EXE\""
 reg_q "$C\\EMPKP.PubKeyPublisher" "$classes_view"; rc=$?
 WHY="the ProgID is gone" check "diagnose/$arch /unregserver of another program's registration: its ProgID stays" test "$rc" -eq 0
@@ -500,7 +475,7 @@ check "diagnose/$arch unquoted LocalServer32 and C:\\Program.exe exists: FAILs, 
 check "diagnose/$arch unquoted LocalServer32 and C:\\Program.exe exists: verdict 10001" verdict 10001
 wait_servers_gone
 diagnose -- /fix
-v=$(reg_val "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32")
+v=$(reg_value "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32" "")
 WHY="LocalServer32 is [$v]" check "diagnose/$arch unquoted LocalServer32, /fix: rewritten quoted" test "$v" = "\"$EXE\""
 check "diagnose/$arch unquoted LocalServer32, after /fix: PASS" line PASS 'LocalServer32' 'COM starts'
 rm -f "$cdrive/Program.exe"
@@ -511,18 +486,18 @@ empkp_data0=$(probe data0)
 cp "$out/empkp.exe" "$cdrive/Program Files/Microsoft Operations Manager 2000/OnePoint/ExchKP.exe"
 wrun 120 "$log/xreg.out" "$WINE" "$XEXE" /regserver; rc=$?
 WHY="exit $rc: $(tr -d '\r' <"$log/xreg.out")" check "exchkp/$arch ExchKP /regserver exits 0" test "$rc" -eq 0
-v=$(reg_val "$classes_view" "$C\\CLSID\\$XCLSID\\LocalServer32")
+v=$(reg_value "$classes_view" "$C\\CLSID\\$XCLSID\\LocalServer32" "")
 WHY="[$v]" check "exchkp/$arch CLSID {E3D2F927-...} LocalServer32 names OnePoint\\ExchKP.exe" test "$v" = "\"$XEXE\""
-v=$(reg_val "$classes_view" "$C\\AppID\\$XAPPID")
+v=$(reg_value "$classes_view" "$C\\AppID\\$XAPPID" "")
 WHY="[$v]" check "exchkp/$arch AppID {54C3C0DA-...} named ExchKP (DCOM Config)" test "$v" = ExchKP
 reg_q "$C\\AppID\\ExchKP.exe" /v AppID "$classes_view"
 WHY="$(tr -d '\r' <"$log/reg.out")" check "exchkp/$arch AppID\\ExchKP.exe names the AppID" grep -q "$XAPPID" "$log/reg.out"
-v=$(reg_val "$classes_view" "$C\\ExchKP.PubKeyPublisher\\CLSID")
+v=$(reg_value "$classes_view" "$C\\ExchKP.PubKeyPublisher\\CLSID" "")
 WHY="[$v]" check "exchkp/$arch ProgID ExchKP.PubKeyPublisher resolves to {E3D2F927-...}" test "$v" = "$XCLSID"
-v=$(reg_val "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32")
+v=$(reg_value "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32" "")
 WHY="[$v]" check "exchkp/$arch EMPKP's registration untouched by ExchKP /regserver" test "$v" = "\"$EXE\""
 
-kb_script_msgbox "$WINE" "$log" "$out/kb911143-exchkp-msgbox.png" kb911143-exchange2000-mom2000.vbs; rc=$?
+kb_script_msgbox "$WINE" "$log" "$log/kb911143-exchkp-msgbox.png" kb911143-exchange2000-mom2000.vbs; rc=$?
 box=$(tr -d '\r' <"$log/box.out")
 WHY="box: $box" check "exchkp/$arch KB script (Exchange 2000 / MOM 2000 SP1) verbatim: message box shows 0" \
     grep -qx 'text: 0' <<<"$box"
@@ -541,13 +516,12 @@ echo_ok() { # VBS: prints ErrID=0 through cscript
     wrun 180 "$log/echo.out" "$WINE" cscript.exe //nologo "$T\\$1"
     grep -qE $'^ErrID=0\r?$' "$log/echo.out" || { WHY=$(tr -d '\r' <"$log/echo.out"); return 1; }
 }
-gone() { ! reg_q "$1" "$classes_view" || { WHY="still present: $1"; return 1; }; }
 wait_servers_gone
 wrun 120 "$log/xunreg.out" "$WINE" "$XEXE" /unregserver; rc=$?
 WHY="exit $rc" check "exchkp/$arch ExchKP /unregserver exits 0" test "$rc" -eq 0
-check "exchkp/$arch ExchKP's CLSID removed" gone "$C\\CLSID\\$XCLSID"
-check "exchkp/$arch ExchKP's ProgID removed" gone "$C\\ExchKP.PubKeyPublisher"
-check "exchkp/$arch ExchKP's AppID removed" gone "$C\\AppID\\$XAPPID"
+check "exchkp/$arch ExchKP's CLSID removed" key_gone "$C\\CLSID\\$XCLSID"
+check "exchkp/$arch ExchKP's ProgID removed" key_gone "$C\\ExchKP.PubKeyPublisher"
+check "exchkp/$arch ExchKP's AppID removed" key_gone "$C\\AppID\\$XAPPID"
 check "exchkp/$arch EMPKP still works after ExchKP is removed (VBScript)" echo_ok publish-echo.vbs
 wrun 120 "$log/client.out" "$WINE" "$T\\client.exe"; rc=$?
 WHY="exit $rc: $(tr -d '\r' <"$log/client.out")" \
@@ -561,18 +535,14 @@ wrun 120 "$log/xreg2.out" "$WINE" "$XEXE" /regserver
 wait_servers_gone
 wrun 120 "$log/unreg2.out" "$WINE" "$EXE" /unregserver; rc=$?
 WHY="exit $rc" check "exchkp/$arch then empkp /unregserver exits 0" test "$rc" -eq 0
-check "exchkp/$arch EMPKP's CLSID removed" gone "$C\\CLSID\\$CLSID"
+check "exchkp/$arch EMPKP's CLSID removed" key_gone "$C\\CLSID\\$CLSID"
 check "exchkp/$arch ExchKP still works after EMPKP is removed (VBScript)" echo_ok exchkp-echo.vbs
 v=$(reg_q "$C\\TypeLib\\$LIBID" /s "$classes_view" && tr -d '\r' <"$log/reg.out")
 WHY="$v" check "exchkp/$arch the shared type library now names ExchKP.exe" grep -qF 'OnePoint\ExchKP.exe' <<<"$v"
-v=$(wrun 60 "$log/reg.out" "${REG[@]}" query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\EMPKP' /v EventMessageFile &&
-    tr -d '\r' <"$log/reg.out")
+v=$(event_message_file)
 WHY="$v" check "exchkp/$arch the event source now names ExchKP.exe's messages" grep -qF 'OnePoint\ExchKP.exe' <<<"$v"
 wait_servers_gone
 wrun 120 "$log/xunreg2.out" "$WINE" "$XEXE" /unregserver
-check "exchkp/$arch both removed: no type library left" gone "$C\\TypeLib\\$LIBID"
-check "exchkp/$arch both removed: no ExchKP CLSID left" gone "$C\\CLSID\\$XCLSID"
-event_source_gone() {
-    ! wrun 60 "$log/reg.out" "${REG[@]}" query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\EMPKP'
-}
+check "exchkp/$arch both removed: no type library left" key_gone "$C\\TypeLib\\$LIBID"
+check "exchkp/$arch both removed: no ExchKP CLSID left" key_gone "$C\\CLSID\\$XCLSID"
 WHY="still registered" check "exchkp/$arch both removed: no event source left" event_source_gone

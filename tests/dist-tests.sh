@@ -9,7 +9,7 @@
 #     - Authenticode: "make dist SIGN_CERT= SIGN_KEY=" with a throwaway
 #       certificate made here signs the binaries and the MSI, and
 #       osslsigncode verifies them (and rejects a tampered copy).
-#   Under Wine, in a fresh prefix build/ARCH/wineprefix-dist (x86_64; i686
+#   Under Wine, in a fresh prefix build/ARCH/tests/dist/prefix (x86_64; i686
 #   only where 32-bit Wine is installed, else a SKIP that says why):
 #     - the version resource read back by GetFileVersionInfo (verinfo.exe);
 #     - msiexec /i /qn, the KB's check (ErrID=0), msiexec /x /qn: no file and
@@ -21,19 +21,15 @@
 #       uninstall and reinstall; install.cmd over an earlier install.
 # Results go to $RESULTS (see lib.sh).
 set -uo pipefail
-arch=$1
-top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/$arch
-log=$out/dist-logs
 # shellcheck source=tests/lib.sh
-source "$top/tests/lib.sh"
+source "$(dirname "$0")/lib.sh"
 : "${EMPKP_VERSION:?run from make: the Makefile exports EMPKP_VERSION}"
+driver_folders dist "${1:-}"   # ARCH: x86_64 or i686; the logs in build/ARCH/tests/dist/logs
 
 name=empkp-$EMPKP_VERSION-$arch
 dist=$top/build/dist
 zip=$dist/$name.zip
 msi=$dist/$name.msi
-rm -rf "$log"; mkdir -p "$log"
 echo "== Distribution, $arch ($name.zip, $name.msi)"
 
 # --- the zip ---------------------------------------------------------------
@@ -70,10 +66,9 @@ fi
 
 # --- the MSI's tables --------------------------------------------------------
 msi_table() { msiinfo export "$msi" "$1" 2>/dev/null | tr -d '\r' | tail -n +4; }
-prop() { msi_table Property | awk -F'\t' -v k="$1" '$1 == k { print $2 }'; }
-v=$(prop ProductVersion)
+v=$(msi_prop "$msi" ProductVersion)
 WHY="ProductVersion [$v]" check "dist/$arch/msi ProductVersion is the Makefile's VERSION" test "$v" = "$EMPKP_VERSION"
-v=$(prop Manufacturer)
+v=$(msi_prop "$msi" Manufacturer)
 WHY="Manufacturer [$v]" check "dist/$arch/msi Manufacturer is the Makefile's COMPANY" test "$v" = "$EMPKP_COMPANY"
 v=$(msi_table File | cut -f3 | LC_ALL=C sort | tr '\n' ' ')
 WHY="files: $v" check "dist/$arch/msi installs the binaries, the licenses and the manual" \
@@ -146,20 +141,9 @@ else
 fi
 
 # --- under Wine ----------------------------------------------------------------
-if [[ $arch == i686 && ${WINE32:-no} != yes ]]; then
-    skip "dist/$arch/wine" "32-bit Wine (wine32:i386) is not installed: ${WINE32_WHY:-unknown reason}; the i686 zip and MSI were built and checked above but NOT installed"
-    exit 0
-fi
-WINE=$(wine_for "$arch")
-classes_view=/reg:64; progfiles='Program Files'
+driver_wine "the i686 zip and MSI were built and checked above but NOT installed"
 # The i686 prefix is a 32-bit Windows (see wine_prefix_new): one Program Files.
-[[ $arch == i686 ]] && classes_view=/reg:32
-
-if ! wine_prefix_new "$out/wineprefix-dist" "$arch"; then
-    fail "dist/$arch/wine prefix" "wineboot failed: $(tail -n 3 "$out/wineprefix-dist.boot.log" 2>/dev/null)"
-    exit 0
-fi
-trap wine_stop EXIT
+progfiles='Program Files'
 cdrive=$(drive_c)
 bindir="$cdrive/$progfiles/Exchsrvr/bin"
 winbin="C:\\$progfiles\\Exchsrvr\\bin"
@@ -168,17 +152,11 @@ cp "$top/tests/e2e/publish-echo.vbs" "$out/tests/verinfo.exe" "$out/tests/probe.
 
 data0() { reg_value /reg:64 "$EXMPLS" DATA0; }
 # The stored key's public half (probe.exe store-public), or "absent".
-store_key() {
-    wrun 60 "$log/probe.out" "$WINE" 'C:\empkp-tests\probe.exe' store-public && tr -d '\r' <"$log/probe.out"
-}
+store_key() { local s; s=$(probe store-public) && echo "$s"; }
 our_files_gone() {
     local left
     left=$(find "$bindir" -maxdepth 1 -iname 'empkp*' -printf '%f ' 2>/dev/null)
     [[ -z $left ]] || { WHY="left: $left"; return 1; }
-}
-wait_server_gone() { # the server exits after its last client; files in use cannot go
-    for _ in $(seq 30); do empkp_running || return 0; sleep 1; done
-    return 1
 }
 # installed WHAT: checks after an install by WHAT (msi or install.cmd).
 installed() {
@@ -197,7 +175,7 @@ installed() {
     wrun 180 "$log/$what-echo.out" "$WINE" cscript.exe //nologo 'C:\empkp-tests\publish-echo.vbs'; rc=$?
     WHY="exit $rc: $(tr -d '\r' <"$log/$what-echo.out")" check "dist/$arch/after $what the KB's calls print ErrID=0" \
         grep -qE $'^ErrID=0\r?$' "$log/$what-echo.out"
-    WHY="still running after 30 s" check "dist/$arch/after $what the server exits after its client" wait_server_gone
+    WHY="still running after 30 s" check "dist/$arch/after $what the server exits after its client" empkp_gone_within 30
 }
 # removed WHAT DATA0-BEFORE KEY-BEFORE: checks after an uninstall by WHAT.
 removed() {
@@ -304,10 +282,13 @@ msi_arch=x86; [[ $arch == x86_64 ]] && msi_arch=x64
     -D Company="$EMPKP_COMPANY" -o "$old_msi" "$top/tests/dist/empkp-1.0.0.wxs") >"$upg/wixl-old.log" 2>&1
 WHY="$(tail -n 3 "$upg/wixl-old.log")" check "dist/$arch/upgrade: the $EMPKP_VERSION package as shipped builds" test -s "$old_msi"
 rm -rf "${top:?}/$ubuild"; mkdir -p "$top/$ubuild"
-# The build without its Wine prefixes (over a gigabyte each): only the
-# compiled files are needed to relink at the new version.
+# The build without the test runs' folders (a Wine prefix is over a
+# gigabyte; all of them filled the disk once): only the compiled files are
+# needed to relink at the new version.  The last two patterns are the
+# prefixes older trees kept in build/ARCH itself.
 mkdir -p "$top/$ubuild/${out##*/}" &&
-    tar -C "$out" --exclude='./wineprefix*' --exclude='./credprefix*' -cf - . |
+    tar -C "$out" --exclude='./tests/*/prefix' --exclude='./tests/*/logs' \
+        --exclude='./wineprefix*' --exclude='./credprefix*' -cf - . |
     tar -C "$top/$ubuild/${out##*/}" -xf - && cp -p "$top/build/deps.mk" "$top/$ubuild/"
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL timeout 600 make -C "$top" --no-print-directory \
     BUILD="$ubuild" ARCH="$arch" VERSION="$new_version" arch-dist >"$upg/make-new.log" 2>&1; rc=$?
@@ -375,7 +356,7 @@ upgraded() {
     check "dist/$arch/upgrade $what: the KB's calls then print ErrID=0" kb_echo "$what-kb"
     v=$(reg_value "$classes_view" "$C\\CLSID\\$CLSID\\LocalServer32" "")
     WHY="LocalServer32 is [$v]" check "dist/$arch/upgrade $what: the server is registered" test "$v" = "\"$winbin\\empkp.exe\""
-    wait_server_gone
+    empkp_gone_within 30
 }
 
 # Install what is in the field, publish, store credentials.
@@ -430,7 +411,7 @@ v=$(store_key)
 WHY="stored key changed" check "dist/$arch/upgrade: after uninstall and reinstall the same key" test "$v" = "$upg_key"
 cred_verify; rc=$?
 WHY="exit $rc: $(tr -d '\r' <"$upg/verify.out")" check "dist/$arch/upgrade: after reinstall the credentials verify" test "$rc" -eq 0
-wait_server_gone
+empkp_gone_within 30
 msi remove-last /x "C:\\empkp-tests\\${new_msi##*/}"
 
 # install.cmd over an earlier install.cmd install, its server lingering.

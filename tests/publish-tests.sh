@@ -1,45 +1,36 @@
 #!/usr/bin/env bash
 # tests/publish-tests.sh ARCH: Publish as the careful operation of README's
-# state table, under Wine in a fresh prefix build/ARCH/wineprefix-publish:
+# state table, under Wine in a fresh prefix build/ARCH/tests/publish/prefix:
 # idempotence, repair of DATA0, a lost key, concurrency across processes,
 # a crash at every step (the fault-point build), refused writes, the KeyBits
 # setting, the ExMPLS DACL and the event log texts.
 set -uo pipefail
-arch=$1
-top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/$arch
-log=$out/test-logs/publish
 # shellcheck source=tests/lib.sh
-source "$top/tests/lib.sh"
+source "$(dirname "$0")/lib.sh"
 
 EXE="$INSTALL_DIR\\empkp.exe"
 FAULTS='C:\empkp-tests\empkp-faults.exe'
-PROBE='C:\empkp-tests\probe.exe'
 
-driver_begin publish "Publish state table" "$out/wineprefix-publish"
+driver_start publish "${1:-}" "Publish state table"   # ARCH: x86_64 or i686
 install_empkp "$out"
 wrun 120 "$log/regserver.out" "$WINE" "$EXE" /regserver ||
     { fail "publish/$arch/regserver" "$(cat "$log/regserver.out")"; exit 0; }
 
-probe() { wrun 120 "$log/probe.out" "$WINE" "$PROBE" "$@"; tr -d '\r' <"$log/probe.out"; }
 # publish_cmd [EXE]: empkp /publish with event log tracing on; sets rc.
 publish_cmd() {
     WINEDEBUG=-all,+eventlog wrun 300 "$log/publish.out" "$WINE" "${1:-$EXE}" /publish
     rc=$?
 }
-reg_set()  { wrun 60 "$log/reg.out" "${REG[@]}" add "$EXMPLS" /v "$1" /t REG_BINARY /d "$2" /f /reg:64; }
-reg_del()  { wrun 60 "$log/reg.out" "${REG[@]}" delete "$EXMPLS" /v "$1" /f /reg:64; }
-reg_has()  { wrun 60 "$log/reg.out" "${REG[@]}" query "$EXMPLS" /v "$1" /reg:64; }
-creds_set() { reg_set DATA1 0101 && reg_set DATA2 0202 && reg_set DATA3 0303; }
-creds_kept() { reg_has DATA1 && reg_has DATA2 && reg_has DATA3; }
-creds_gone() { ! reg_has DATA1 && ! reg_has DATA2 && ! reg_has DATA3; }
+creds_set() { exmpls_set DATA1 0101 && exmpls_set DATA2 0202 && exmpls_set DATA3 0303; }
+creds_kept() { reg_has /reg:64 "$EXMPLS" DATA1 && reg_has /reg:64 "$EXMPLS" DATA2 && reg_has /reg:64 "$EXMPLS" DATA3; }
+creds_gone() { ! reg_has /reg:64 "$EXMPLS" DATA1 && ! reg_has /reg:64 "$EXMPLS" DATA2 && ! reg_has /reg:64 "$EXMPLS" DATA3; }
 # consistent: DATA0 is exactly the stored key's public blob.
 consistent() {
     local s d
     s=$(probe store-public) d=$(probe data0)
     [[ $s != absent && ${#s} -gt 40 && $s == "$d" ]] || { WHY="store=${s:0:24}... data0=${d:0:24}..."; return 1; }
 }
-empty_state() { probe store-delete >/dev/null; reg_del DATA0; reg_del DATA1; reg_del DATA2; reg_del DATA3; true; }
+empty_state() { probe store-delete >/dev/null; exmpls_del DATA0; exmpls_del DATA1; exmpls_del DATA2; exmpls_del DATA3; true; }
 events() { grep -c "$1" "$log/publish.out"; }
 
 # --- first Publish, then a second: nothing changes ---------------------------
@@ -60,10 +51,10 @@ check "publish/$arch two Publish calls: DATA1..3 kept" creds_kept
 # --- DATA0 deleted, truncated, replaced by another key: restored --------------
 for damage in deleted truncated other-key not-binary oversized; do
     case $damage in
-        deleted)   reg_del DATA0 ;;
-        truncated) reg_set DATA0 "${first:0:200}" ;;
+        deleted)   exmpls_del DATA0 ;;
+        truncated) exmpls_set DATA0 "${first:0:200}" ;;
         other-key) probe other-blob >/dev/null ;;
-        not-binary) reg_del DATA0; wrun 60 "$log/reg.out" "${REG[@]}" add "$EXMPLS" /v DATA0 /t REG_SZ /d "$first" /f /reg:64 ;;
+        not-binary) exmpls_del DATA0; wrun 60 "$log/reg.out" "${REG[@]}" add "$EXMPLS" /v DATA0 /t REG_SZ /d "$first" /f /reg:64 ;;
         # over the registry reader's limit (EXMPLS_VALUE_MAX): not read, rewritten
         oversized) probe big-value DATA0 65537 >/dev/null ;;
     esac
@@ -88,7 +79,7 @@ client
 WHY="rc $rc" check "publish/$arch running server: Publish ErrID 0" test "$rc" -eq 0
 for damage in deleted other-key ExMPLS-deleted; do
     case $damage in
-        deleted)        reg_del DATA0 ;;
+        deleted)        exmpls_del DATA0 ;;
         other-key)      probe other-blob >/dev/null ;;
         ExMPLS-deleted) wrun 60 "$log/reg.out" "${REG[@]}" delete "$EXMPLS" /f /reg:64 ;;
     esac
@@ -136,7 +127,7 @@ WHY="$n distinct DATA0 values seen" check "publish/$arch 8 concurrent COM client
 for fault in new-key-generated new-key-container-ready new-key-values-deleted new-key-stored \
              new-key-data0-written before-rewrite-data0; do
     if [[ $fault == before-rewrite-data0 ]]; then
-        publish_cmd; reg_del DATA0; creds_set
+        publish_cmd; exmpls_del DATA0; creds_set
     else
         empty_state; creds_set
     fi
@@ -232,7 +223,7 @@ injected "Publish lock not openable (access denied)" err:lock-create=5 1307 'may
 injected "Publish lock name taken by another kind of object" err:lock-create=6 1307 'may not open it'
 
 # --- a refused write: documented ErrID, event, old state intact -----------------
-publish_cmd; creds_set; reg_del DATA0
+publish_cmd; creds_set; exmpls_del DATA0
 before_store=$(probe store-public)
 EMPKP_FAULT=fail:exmpls-write publish_cmd "$FAULTS"
 WHY="rc $rc" check "publish/$arch unwritable ExMPLS: ErrID 5 (ERROR_ACCESS_DENIED)" test "$rc" -eq 5
@@ -274,15 +265,14 @@ s=$(probe sddl)
 WHY="SDDL is $s" check "publish/$arch ExMPLS created with D:P(A;CI;KA;;;SY)(A;CI;KA;;;BA)" \
     test "$s" = 'D:P(A;CI;KA;;;SY)(A;CI;KA;;;BA)'
 probe set-sddl 'D:P(A;CI;KA;;;SY)(A;CI;KA;;;BA)(A;CI;KR;;;AU)' >/dev/null
-reg_del DATA0
+exmpls_del DATA0
 publish_cmd
 s=$(probe sddl)
 WHY="SDDL is $s" check "publish/$arch an existing DACL is left as the administrator set it" \
     test "$s" = 'D:P(A;CI;KA;;;SY)(A;CI;KA;;;BA)(A;CI;KR;;;AU)'
 
 # --- event log: source registered, texts in the message table --------------------
-v=$(wrun 60 "$log/reg.out" "${REG[@]}" query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\EMPKP' /v EventMessageFile &&
-    tr -d '\r' <"$log/reg.out")
+v=$(event_message_file)
 WHY="$v" check "publish/$arch /regserver registers event source EMPKP with empkp.exe's messages" \
     grep -qF 'Exchsrvr\bin\empkp.exe' <<<"$v"
 for id in 0x400003E8 0x800003E9 0xC000044C 0xC000044D 0xC000044E 0xC000044F 0xC0000450; do
@@ -290,7 +280,4 @@ for id in 0x400003E8 0x800003E9 0xC000044C 0xC000044D 0xC000044E 0xC000044F 0xC0
     WHY="[$t]" check "publish/$arch message $id has readable text" test "${#t}" -gt 40
 done
 wrun 60 "$log/unreg.out" "$WINE" "$EXE" /unregserver
-event_source_gone() {
-    ! wrun 60 "$log/reg.out" "${REG[@]}" query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\EMPKP'
-}
 WHY="still registered" check "publish/$arch /unregserver removes the event source" event_source_gone

@@ -79,15 +79,14 @@ fi
 # Another VERSION, in the clone: a new ProductCode (the major upgrade finds
 # the old one by its UpgradeCode and removes it), a new package code, the
 # same UpgradeCode.  x86_64 only: the rule is the same for both arches.
-prop() { msiinfo export "$1" Property 2>/dev/null | tr -d '\r' | awk -F'\t' -v k="$2" '$1 == k { print $2 }'; }
 pkgcode() { msiinfo suminfo "$1" 2>/dev/null | sed -n 's/^Revision number (UUID): //p'; }
 env "${envs[@]}" timeout 600 make -C "$clone" --no-print-directory ARCH=x86_64 arch-dist VERSION=9.8.7 \
     >"$log/make-9.8.7.log" 2>&1; rc=$?
 old=$clone/build/dist/empkp-$EMPKP_VERSION-x86_64.msi new=$clone/build/dist/empkp-9.8.7-x86_64.msi
 oldi=$clone/build/dist/empkp-$EMPKP_VERSION-i686.msi
 if [[ $rc -eq 0 && -f $new ]]; then
-    po=$(prop "$old" ProductCode) pn=$(prop "$new" ProductCode) pi=$(prop "$oldi" ProductCode)
-    uo=$(prop "$old" UpgradeCode) un=$(prop "$new" UpgradeCode) ui=$(prop "$oldi" UpgradeCode)
+    po=$(msi_prop "$old" ProductCode) pn=$(msi_prop "$new" ProductCode) pi=$(msi_prop "$oldi" ProductCode)
+    uo=$(msi_prop "$old" UpgradeCode) un=$(msi_prop "$new" UpgradeCode) ui=$(msi_prop "$oldi" UpgradeCode)
     ko=$(pkgcode "$old") kn=$(pkgcode "$new") ki=$(pkgcode "$oldi")
     WHY="$EMPKP_VERSION [$po], 9.8.7 [$pn]" check "repro/msi another VERSION has another ProductCode" \
         test -n "$po" -a -n "$pn" -a "$po" != "$pn"

@@ -1,28 +1,21 @@
 #!/usr/bin/env bash
 # tests/stress-tests.sh ARCH: load on one server, bounded in time, under Wine
-# in a fresh prefix build/ARCH/wineprefix-stress:
+# in a fresh prefix build/ARCH/tests/stress/prefix:
 #   - 16 client processes x 50 Publish calls against one running server:
 #     all 0, one key pair, DATA0 unchanged, one server, which exits afterwards;
 #   - 200 activation/release cycles (after 100 to warm up): all 0, no handle
 #     or memory growth in the server (measured), no empkp.exe left running.
 set -uo pipefail
-arch=$1
-top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/$arch
-log=$out/test-logs/stress
 # shellcheck source=tests/lib.sh
-source "$top/tests/lib.sh"
+source "$(dirname "$0")/lib.sh"
 
 STRESS='C:\empkp-tests\stress.exe'
-PROBE='C:\empkp-tests\probe.exe'
 
-driver_begin stress "Stress" "$out/wineprefix-stress"
+driver_start stress "${1:-}" "Stress"   # ARCH: x86_64 or i686
 install_empkp "$out"
 wrun 120 "$log/regserver.out" "$WINE" "$INSTALL_DIR\\empkp.exe" /regserver
 wrun 300 "$log/publish.out" "$WINE" "$INSTALL_DIR\\empkp.exe" /publish
-probe() { wrun 120 "$log/probe.out" "$WINE" "$PROBE" "$@"; tr -d '\r' <"$log/probe.out"; }
 servers() { empkp_pids | wc -l; }
-gone_within() { local i; for i in $(seq "$1"); do empkp_running || return 0; sleep 1; done; return 1; }
 data0=$(probe data0) store=$(probe store-public)
 
 # --- 16 x 50 against one server ----------------------------------------------
@@ -53,7 +46,7 @@ WHY="DATA0 changed" check "stress/$arch 16 clients x 50 Publish: DATA0 unchanged
 WHY="stored key changed" check "stress/$arch 16 clients x 50 Publish: one key pair (store unchanged)" test "$(probe store-public)" = "$store"
 touch "$(drive_c)/empkp-tests/release"
 wait "$holder"
-WHY="empkp.exe still running 20 s after the clients" check "stress/$arch the server exits after the load" gone_within 20
+WHY="empkp.exe still running 20 s after the clients" check "stress/$arch the server exits after the load" empkp_gone_within 20
 
 # --- 200 activation / release cycles ------------------------------------------
 # The server is measured from Linux after a warm-up run of 100 cycles and
@@ -90,4 +83,4 @@ WHY="RSS ${rss1:-?} -> ${rss2:-?} KiB" check "stress/$arch 200 cycles: no memory
     test "$(( ${rss2:-999999} - ${rss1:-0} ))" -le 2048
 WHY="threads ${thr1:-?} -> ${thr2:-?}, fds ${fd1:-?} -> ${fd2:-?}" check "stress/$arch 200 cycles: no thread or descriptor growth (<= 1 thread, <= 4 fds)" \
     test "$(( ${thr2:-999} - ${thr1:-0} ))" -le 1 -a "$(( ${fd2:-999} - ${fd1:-0} ))" -le 4
-WHY="empkp.exe still running 20 s after the last cycle" check "stress/$arch 200 cycles: no empkp.exe left running" gone_within 20
+WHY="empkp.exe still running 20 s after the last cycle" check "stress/$arch 200 cycles: no empkp.exe left running" empkp_gone_within 20

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/wine-tests.sh ARCH: every Windows-side test of one arch, under Wine,
-# in a fresh prefix build/ARCH/wineprefix (i686-wow64: the i686 build in a
-# 64-bit prefix, build/i686/wineprefix-wow64):
+# in a fresh prefix (build/ARCH/tests/wine/prefix; i686-wow64, the i686 build
+# in a 64-bit prefix: build/i686/tests/wine-wow64/prefix):
 #   - the Check unit tests cross-built for Windows;
 #   - end to end: install empkp.exe where Exchange 2003 keeps it, /regserver,
 #     the KB's script verbatim (message box read and screenshotted), the same
@@ -11,31 +11,14 @@
 #   - the COM contract of the class factory and the object
 #     (tests/e2e/comcontract.c): in process, then across processes through
 #     each marshaler, each assertion a check; and the opt-in trace
-#     (server/trace.h): silent by default, speaking with EMPKP_TRACE=1.
+#     (server/com/trace.h): silent by default, speaking with EMPKP_TRACE=1.
 # Results go to $RESULTS (see lib.sh).  Needs DISPLAY from xvfb_start.
 set -uo pipefail
-arch=$1   # x86_64, i686, or i686-wow64: the i686 build on 64-bit Windows
-top=$(cd "$(dirname "$0")/.." && pwd)
-out=$top/build/${arch%-wow64}
-wow=${arch#"${arch%-wow64}"}   # "-wow64" or empty
-tbin=$out/tests
-log=$out/test-logs$wow
 # shellcheck source=tests/lib.sh
-source "$top/tests/lib.sh"
-
+source "$(dirname "$0")/lib.sh"
 EXE="$INSTALL_DIR\\empkp.exe"
-driver_begin wine "Windows tests" "$out/wineprefix$wow"
-cdrive=$(drive_c)
+driver_start wine "${1:-}" "Windows tests"   # ARCH: x86_64, i686 or i686-wow64
 
-# reg_has VIEW KEY [VALUE-NAME]: the key (or value) exists.
-reg_has() {
-    local view=$1 key=$2
-    if [[ $# -gt 2 ]]; then
-        wrun 60 "$log/reg.out" "${REG[@]}" query "$key" /v "$3" "$view"
-    else
-        wrun 60 "$log/reg.out" "${REG[@]}" query "$key" "$view"
-    fi
-}
 # --- the COM contract: tests/e2e/comcontract.c ------------------------------
 # The debug output (OutputDebugString) on standard error: Wine 8.0 prints it
 # on its seh channel as 'warn:seh:OutputDebugStringA "..."' (measured;
@@ -77,21 +60,12 @@ untraced() {
         { WHY="the debug output was not captured (no probe line)"; return 1; }
     [[ -z $(trace_lines "$1") ]] || { WHY="traced: $(trace_lines "$1" | head -n 2)"; return 1; }
 }
-# server_gone: waits up to 30 s for this prefix's empkp.exe to end.
-server_gone() {
-    local _
-    for _ in $(seq 30); do empkp_running || return 0; sleep 1; done
-    WHY="empkp.exe still running after 30 s"; return 1
-}
+# server_gone: this prefix's empkp.exe ends within 30 s.
+server_gone() { empkp_gone_within 30 || { WHY="empkp.exe still running after 30 s"; return 1; }; }
 
-data0_hex() { # the DATA0 bytes as the registry holds them
-    wrun 60 "$log/data0.out" "${REG[@]}" query "$EXMPLS" /v DATA0 /reg:64 &&
-        sed -n 's/.*REG_BINARY *//p' "$log/data0.out" | tr -d '\r\n '
-}
 
 # --- unit tests, cross-built -------------------------------------------------
 wrun 600 "$log/unit.out" "$WINE" "$tbin/unit.exe"; rc=$?
-cp "$log/unit.out" "$out/unit-wine$wow.log"
 if grep -q 'Checks: ' "$log/unit.out"; then
     # summary.sh counts the Check line itself; this line records the run.
     sed -n 's/^\([0-9]*%: Checks: .*\)/CHECK wine\/'"$arch"'\/unit \1/p' "$log/unit.out" | tr -d '\r' >>"$RESULTS"
@@ -121,7 +95,7 @@ wrun 120 "$log/regserver2.out" "$WINE" "$EXE" -RegServer; rc=$?
 WHY="exit $rc" check "$arch/regserver twice succeeds" test "$rc" -eq 0
 
 # --- the KB's script, verbatim, with its message box ------------------------
-kb_script_msgbox "$WINE" "$log" "$out/kb911143-msgbox$wow.png"; rc=$?
+kb_script_msgbox "$WINE" "$log" "$log/kb911143-msgbox.png"; rc=$?
 box=$(tr -d '\r' <"$log/box.out")
 WHY="box: $box" check "$arch/KB script (Exchange 2003) message box shows 0" \
     grep -qx 'text: 0' <<<"$box"
@@ -136,7 +110,7 @@ WHY="exit $rc: $(tr -d '\r' <"$log/echo.out")" check "$arch/VBScript Publish() p
 wrun 120 "$log/import.out" "$WINE" 'C:\empkp-tests\importkey.exe'; rc=$?
 WHY="exit $rc: $(tr -d '\r' <"$log/import.out")" check "$arch/DATA0 imports into CryptoAPI (2048 bits, re-export identical)" \
     test "$rc" -eq 0
-data0_hex >"$out/DATA0$wow.hex" || true
+exmpls_hex DATA0 >"$log/DATA0.hex" || true
 
 # --- the COM contract in process, and the trace off and on -------------------
 # The server's class factory linked into comcontract.exe: no activation.
@@ -181,12 +155,8 @@ wrun 120 "$log/client-ps.out" "$WINE" 'C:\empkp-tests\client.exe'; rc=$?
 WHY="exit $rc: $(tr -d '\r' <"$log/client-ps.out")" check "$arch/C client via empkpps.dll: ErrID=0" test "$rc" -eq 0
 
 # --- the server goes away when its clients do ---------------------------------
-gone=no
-for _ in $(seq 30); do
-    empkp_running || { gone=yes; break; }
-    sleep 1
-done
-WHY="empkp.exe still running 30 s after the last client" check "$arch/server exits after the last client" test $gone = yes
+WHY="empkp.exe still running 30 s after the last client" check "$arch/server exits after the last client" \
+    empkp_gone_within 30
 
 # --- the COM contract through empkpps.dll, with the server traced -------------
 # The server COM starts inherits the client's environment under Wine, so
@@ -219,12 +189,7 @@ if grep -aq '^skip ' "$f"; then
 fi
 
 # --- bad arguments: message, exit code, nothing written -----------------------
-snapshot() {
-    wrun 60 "$log/snap.out" "${REG[@]}" export 'HKLM\SOFTWARE\Classes' 'C:\empkp-tests\classes.reg' /y "$classes_view" &&
-    wrun 60 "$log/snap.out" "${REG[@]}" export 'HKLM\SOFTWARE\Microsoft\ExMPLS' 'C:\empkp-tests\exmpls.reg' /y /reg:64 &&
-    cat "$cdrive/empkp-tests/classes.reg" "$cdrive/empkp-tests/exmpls.reg" | md5sum
-}
-before=$(snapshot)
+before=$(snapshot classes exmpls)
 for bad in /bogus regserver '/regserver /unregserver' ''; do
     # shellcheck disable=SC2086  # word splitting makes the two-switch case
     wrun 60 "$log/bad.out" "$WINE" "$EXE" $bad; rc=$?
@@ -234,7 +199,7 @@ for bad in /bogus regserver '/regserver /unregserver' ''; do
 done
 wrun 60 "$log/usage.out" "$WINE" "$EXE" '/?'; rc=$?
 WHY="exit $rc" check "$arch/ /? prints usage and exits 0" rc_and_grep "$rc" 0 "$log/usage.out" regserver
-after=$(snapshot)
+after=$(snapshot classes exmpls)
 WHY="registry changed" check "$arch/bad arguments write nothing" test "$before" = "$after"
 
 # --- unregistration ------------------------------------------------------------
