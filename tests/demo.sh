@@ -22,8 +22,8 @@ log=$top/build/demo/logs; mkdir -p "$log"
 
 xvfb_start || { echo "demo: cannot start Xvfb" >&2; exit 1; }
 trap session_end EXIT   # wine_prefix_new sets it too
-echo "== 1. A fresh Windows (Wine prefix build/demo/wineprefix)"
-wine_prefix_new "$top/build/demo/wineprefix" || { echo "demo: wineboot failed" >&2; exit 1; }
+echo "== 1. A fresh Windows (Wine prefix build/demo/prefix)"
+wine_prefix_new "$top/build/demo/prefix" || { echo "demo: wineboot failed" >&2; exit 1; }
 
 echo "== 2. Install $arch empkp.exe to $INSTALL_DIR and run: empkp /regserver"
 install_empkp "$out"
