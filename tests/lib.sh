@@ -231,11 +231,11 @@ REG=(/usr/lib/wine/wine64 reg)
 # CLSIDs, the IID and the LIBID from the uuid() attributes of idl/empkp.idl,
 # the AppIDs (not an IDL thing: only /regserver writes them, into
 # HKLM\SOFTWARE\Classes\AppID) from the identity table the server registers
-# them from, server/identity.c.  That the values never change (the CLSIDs are
+# them from, server/com/identity.c.  That the values never change (the CLSIDs are
 # the KB's; administrators' DCOM settings hang on the AppID) is asserted once,
 # by the unit test test_identity.c.
 IDL_FILE=$top/idl/empkp.idl
-IDENTITY_FILE=$top/server/identity.c
+IDENTITY_FILE=$top/server/com/identity.c
 # idl_uuid NAME: "{uuid}" of the interface, library or coclass NAME.
 idl_uuid() {
     awk -v want="$1" '
