@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 static HANDLE parent_console(int to_stderr)
 {
     typedef BOOL (WINAPI *attach_console_fn)(DWORD);
@@ -23,18 +25,14 @@ static HANDLE parent_console(int to_stderr)
 
 static void write_handle(HANDLE h, const char *utf8)
 {
-    DWORD mode, done, len = (DWORD)strlen(utf8);
+    DWORD mode, done;
     WCHAR *wide;
     char *local;
     int wlen, llen;
 
-    if (!len)
+    if (!utf8[0] || !(wide = wide_from_utf8(utf8)))
         return;
-    wlen = MultiByteToWideChar(CP_UTF8, 0, utf8, (int)len, NULL, 0);
-    wide = wlen > 0 ? HeapAlloc(GetProcessHeap(), 0, (SIZE_T)wlen * sizeof(WCHAR)) : NULL;
-    if (!wide)
-        return;
-    MultiByteToWideChar(CP_UTF8, 0, utf8, (int)len, wide, wlen);
+    wlen = lstrlenW(wide);
     if (GetConsoleMode(h, &mode)) {
         /* A real console shows every character whatever its code page. */
         WriteConsoleW(h, wide, (DWORD)wlen, &done, NULL);
@@ -43,14 +41,14 @@ static void write_handle(HANDLE h, const char *utf8)
          * redirections do. */
         UINT cp = GetConsoleOutputCP() ? GetConsoleOutputCP() : GetOEMCP();
         llen = WideCharToMultiByte(cp, 0, wide, wlen, NULL, 0, NULL, NULL);
-        local = llen > 0 ? HeapAlloc(GetProcessHeap(), 0, (SIZE_T)llen) : NULL;
+        local = llen > 0 ? malloc((size_t)llen) : NULL;
         if (local) {
             WideCharToMultiByte(cp, 0, wide, wlen, local, llen, NULL, NULL);
             WriteFile(h, local, (DWORD)llen, &done, NULL);
-            HeapFree(GetProcessHeap(), 0, local);
+            free(local);
         }
     }
-    HeapFree(GetProcessHeap(), 0, wide);
+    free(wide);
 }
 
 void console_write(int to_stderr, const char *utf8)
@@ -63,23 +61,13 @@ void console_write(int to_stderr, const char *utf8)
         write_handle(h, utf8);
 }
 
-static char *utf8_arg(const WCHAR *arg)
-{
-    int len = WideCharToMultiByte(CP_UTF8, 0, arg, -1, NULL, 0, NULL, NULL);
-    char *out = len > 0 ? malloc((size_t)len) : NULL;
-
-    if (out)
-        WideCharToMultiByte(CP_UTF8, 0, arg, -1, out, len, NULL, NULL);
-    return out;
-}
-
 char **console_utf8_args(int argc, wchar_t **wargv)
 {
     char **argv = calloc((size_t)argc + 1, sizeof(*argv));
     int i;
 
     for (i = 0; argv && i < argc; i++) {
-        if (!(argv[i] = utf8_arg(wargv[i]))) {
+        if (!(argv[i] = utf8_from_wide(wargv[i]))) {
             console_free_args(i, argv);
             return NULL;
         }

@@ -21,6 +21,7 @@
 #include "common/publish_plan.h"
 #include "common/exmpls.h"
 #include "common/settings.h"
+#include "common/utf8.h"
 
 static const char *const value_what[3] = { "domain", "user name", "password" };
 
@@ -39,28 +40,9 @@ static void say(int to_stderr, const char *fmt, ...)
 }
 
 /* Wide text as UTF-8 into a caller's buffer (names, never secrets). */
-static const char *utf8(const WCHAR *w, char *buf, int size)
+static const char *utf8(const WCHAR *w, char *buf, size_t size)
 {
-    if (WideCharToMultiByte(CP_UTF8, 0, w, -1, buf, size, NULL, NULL) <= 0)
-        buf[0] = '\0';
-    return buf;
-}
-
-/* "error 5 (0x00000005): Access is denied." */
-static const char *win32_text(DWORD err, char *buf, size_t size)
-{
-    WCHAR text[256];
-    char u[512];
-    DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL,
-                             err, 0, text, 256, NULL);
-
-    while (n > 0 && (text[n - 1] == L'\r' || text[n - 1] == L'\n' || text[n - 1] == L' '
-                     || text[n - 1] == L'.'))
-        text[--n] = 0;
-    if (n == 0)
-        text[0] = 0;
-    snprintf(buf, size, "error %lu (0x%08lX)%s%s", (unsigned long)err, (unsigned long)err,
-             n ? ": " : "", n ? utf8(text, u, sizeof(u)) : "");
+    utf8_from_wide_buf(w, buf, size);
     return buf;
 }
 
@@ -161,7 +143,7 @@ static int check_stored_key(const struct set_job *job)
                "%s),\nso DATA0 is not the public half of a key empkp holds here: nothing on "
                "this server\ncould decrypt what is encrypted to it. Nothing was encrypted or "
                "written.\nRun empkp's Publish (it makes a new key pair and rewrites DATA0), "
-               "then set the\ncredentials.\n", KEYSTORE_CONTAINER, win32_text(err, e, sizeof(e)));
+               "then set the\ncredentials.\n", KEYSTORE_CONTAINER, win32_error_text(err, e, sizeof(e)));
         return CREDEXIT_NO_KEY;
     case CREDCHECK_UNTRUSTED:
         untrusted_container(why, "Nothing was encrypted or written.");
@@ -170,12 +152,12 @@ static int check_stored_key(const struct set_job *job)
         say(1, "empkpcred: access denied opening the stored key (machine key container "
                "\"%ls\": %s),\nso DATA0 cannot be checked against it. Run it as an "
                "administrator of this server.\nNothing was written.\n", KEYSTORE_CONTAINER,
-            win32_text(err, e, sizeof(e)));
+            win32_error_text(err, e, sizeof(e)));
         return CREDEXIT_DENIED;
     default:
         say(1, "empkpcred: DATA0 could not be checked against the stored key (machine key "
                "container \"%ls\"): %s. Nothing was written.\n", KEYSTORE_CONTAINER,
-            win32_text(err, e, sizeof(e)));
+            win32_error_text(err, e, sizeof(e)));
         return CREDEXIT_FAILED;
     }
 }
@@ -226,7 +208,7 @@ static int check_fingerprint(const struct set_job *job, const struct keyblob_pub
     }
     if (st != PASSWORD_OK) {
         say(1, "empkpcred: could not read the answer: %s. Nothing was written.\n",
-            win32_text(err, e, sizeof(e)));
+            win32_error_text(err, e, sizeof(e)));
         return CREDEXIT_FAILED;
     }
     if (!yes) {
@@ -309,7 +291,7 @@ static int read_password(struct set_job *job, struct password *pw)
     case PASSWORD_READ_ERROR: {
         char e[600];
         say(1, "empkpcred: could not read the password: %s. Nothing was written.\n",
-            win32_text(pw->error, e, sizeof(e)));
+            win32_error_text(pw->error, e, sizeof(e)));
         break;
     }
     }
@@ -333,7 +315,7 @@ static int refuse_lock(DWORD err, const char *why)
                "holding it. Nothing was written.\n", PUBLISH_LOCK_NAME, why);
     else
         say(1, "empkpcred: could not open Publish's lock (%ls): %s. Nothing was written.\n",
-            PUBLISH_LOCK_NAME, win32_text(err, e, sizeof(e)));
+            PUBLISH_LOCK_NAME, win32_error_text(err, e, sizeof(e)));
     return err == ERROR_ACCESS_DENIED || err == PUBLISH_LOCK_FOREIGN ? CREDEXIT_DENIED
                                                                      : CREDEXIT_FAILED;
 }
@@ -350,7 +332,7 @@ static int wait_lock(HANDLE lock, const char *nothing)
         return CREDEXIT_OK;
     publish_lock_close(lock);
     say(1, "empkpcred: could not wait for Publish's lock (%ls): %s. %s\n", PUBLISH_LOCK_NAME,
-        win32_text(err, e, sizeof(e)), nothing);
+        win32_error_text(err, e, sizeof(e)), nothing);
     return err == ERROR_ACCESS_DENIED ? CREDEXIT_DENIED : CREDEXIT_FAILED;
 }
 
@@ -375,7 +357,7 @@ static int run_set(struct set_job *job)
         say(1, "empkpcred: cannot reach the registry %s: %s.\n"
                "Check the name, that the Remote Registry service runs there, and that the\n"
                "network lets this computer reach it. Nothing was written.\n",
-            where(job->server, w, sizeof(w)), win32_text((DWORD)err, e, sizeof(e)));
+            where(job->server, w, sizeof(w)), win32_error_text((DWORD)err, e, sizeof(e)));
         return CREDEXIT_NO_SERVER;
     }
     /* All the access a write needs, asked for now: "denied" comes before
@@ -399,7 +381,7 @@ static int run_set(struct set_job *job)
     if (err != ERROR_SUCCESS) {
         say(1, "empkpcred: cannot read HKLM\\SOFTWARE\\Microsoft\\ExMPLS %s: %s. "
                "Nothing was written.\n", where(job->server, w, sizeof(w)),
-            win32_text((DWORD)err, e, sizeof(e)));
+            win32_error_text((DWORD)err, e, sizeof(e)));
         return CREDEXIT_FAILED;
     }
     if (!job->data0.present)
@@ -483,7 +465,7 @@ static int write_locked(struct set_job *job, const struct keyblob_public *pub)
     err = credstore_recover(job->exmpls, remote, &rec);
     if (err != ERROR_SUCCESS) {
         say(1, "empkpcred: an earlier interrupted set could not be recovered: %s. "
-               "Nothing was written.\n", win32_text((DWORD)err, e, sizeof(e)));
+               "Nothing was written.\n", win32_error_text((DWORD)err, e, sizeof(e)));
         return err == ERROR_ACCESS_DENIED ? CREDEXIT_DENIED : CREDEXIT_FAILED;
     }
     if (rec != CREDSTORE_NOTHING)
@@ -498,11 +480,11 @@ static int write_locked(struct set_job *job, const struct keyblob_public *pub)
         if (after == CREDSTORE_UNCHANGED)
             say(1, "empkpcred: writing DATA1..3 %s failed: %s. The old values were put back: "
                    "nothing changed.\n", where(job->server, w, sizeof(w)),
-                win32_text((DWORD)err, e, sizeof(e)));
+                win32_error_text((DWORD)err, e, sizeof(e)));
         else
             say(1, "empkpcred: writing DATA1..3 %s failed: %s, and the old values could not be "
                    "put back. Run \"empkpcred recover%s%s\" to complete the write.\n",
-                where(job->server, w, sizeof(w)), win32_text((DWORD)err, e, sizeof(e)),
+                where(job->server, w, sizeof(w)), win32_error_text((DWORD)err, e, sizeof(e)),
                 remote ? " /server:" : "", remote ? utf8(job->server, d, sizeof(d)) : "");
         return err == ERROR_ACCESS_DENIED ? CREDEXIT_DENIED : CREDEXIT_FAILED;
     }
@@ -523,7 +505,7 @@ static void print_values(const struct credcheck_report *r)
     for (i = 0; i < 3; i++) {
         if (r->value[i] == CREDVAL_NO_DECRYPT)
             say(1, "  DATA%d (%s): %s (%s)\n", i + 1, value_what[i],
-                credcheck_value_str(r->value[i]), win32_text(r->decrypt_error[i], e, sizeof(e)));
+                credcheck_value_str(r->value[i]), win32_error_text(r->decrypt_error[i], e, sizeof(e)));
         else
             say(1, "  DATA%d (%s): %s\n", i + 1, value_what[i], credcheck_value_str(r->value[i]));
     }
@@ -552,7 +534,7 @@ static int run_verify(void)
         say(1, "empkpcred: the stored private key is missing (machine key container "
                "\"EMPKP PubKeyPublisher\": %s),\nso nothing can decrypt DATA1..3. Run Publish "
                "(it makes a new key), then set the credentials again.\n",
-            win32_text(r.error, e, sizeof(e)));
+            win32_error_text(r.error, e, sizeof(e)));
         rc = CREDEXIT_NO_KEY;
         break;
     case CREDCHECK_UNTRUSTED:
@@ -561,7 +543,7 @@ static int run_verify(void)
         break;
     case CREDCHECK_DENIED:
         say(1, "empkpcred: access denied (%s). Run verify as an administrator of this "
-               "server.\n", win32_text(r.error, e, sizeof(e)));
+               "server.\n", win32_error_text(r.error, e, sizeof(e)));
         rc = CREDEXIT_DENIED;
         break;
     case CREDCHECK_MISSING:
@@ -594,7 +576,7 @@ static int run_verify(void)
         rc = CREDEXIT_INTERRUPTED;
         break;
     case CREDCHECK_FAILED:
-        say(1, "empkpcred: the check failed: %s.\n", win32_text(r.error, e, sizeof(e)));
+        say(1, "empkpcred: the check failed: %s.\n", win32_error_text(r.error, e, sizeof(e)));
         rc = CREDEXIT_FAILED;
         break;
     }
@@ -618,7 +600,7 @@ static int run_recover(const WCHAR *server)
     err = credstore_connect(server, &root);
     if (err != ERROR_SUCCESS) {
         say(1, "empkpcred: cannot reach the registry %s: %s.\n", where(server, w, sizeof(w)),
-            win32_text((DWORD)err, e, sizeof(e)));
+            win32_error_text((DWORD)err, e, sizeof(e)));
         return err == ERROR_ACCESS_DENIED ? CREDEXIT_DENIED : CREDEXIT_NO_SERVER;
     }
     err = credstore_open(root, remote, CREDSTORE_WRITE_ACCESS, &exmpls);
@@ -634,7 +616,7 @@ static int run_recover(const WCHAR *server)
     }
     if (err != ERROR_SUCCESS) {
         say(1, "empkpcred: recover failed %s: %s.\n", where(server, w, sizeof(w)),
-            win32_text((DWORD)err, e, sizeof(e)));
+            win32_error_text((DWORD)err, e, sizeof(e)));
         return err == ERROR_ACCESS_DENIED ? CREDEXIT_DENIED : CREDEXIT_FAILED;
     }
     say(0, "empkpcred: %s\n",
@@ -671,7 +653,7 @@ static int run_newkey(void)
         say(1, "empkpcred: the KeyBits setting (HKLM\\SOFTWARE\\EMPKP) is not 1024, 2048, 3072 "
                "or 4096%s%s,\nso Publish could not make a new pair: nothing was removed. "
                "Correct or delete it first.\n", err ? ": " : "",
-            err ? win32_text(err, e, sizeof(e)) : "");
+            err ? win32_error_text(err, e, sizeof(e)) : "");
         return CREDEXIT_FAILED;
     }
     snprintf(q, sizeof(q), "This removes DATA0, DATA1, DATA2 and DATA3 and the stored key (machine "
@@ -697,7 +679,7 @@ static int run_newkey(void)
     if (err != ERROR_SUCCESS) {
         publish_lock_release(lock);
         say(1, "empkpcred: removing DATA0..3 failed: %s. The stored key was kept.\n",
-            win32_text(err, e, sizeof(e)));
+            win32_error_text(err, e, sizeof(e)));
         return err == ERROR_ACCESS_DENIED ? CREDEXIT_DENIED : CREDEXIT_FAILED;
     }
     err = keystore_delete();   /* already gone is what we want */
@@ -705,7 +687,7 @@ static int run_newkey(void)
         publish_lock_release(lock);
         say(1, "empkpcred: DATA0..3 were removed, but the stored key could not be: %s.\n"
                "Publish would rewrite DATA0 from it; run newkey again as an administrator.\n",
-            win32_text(err, e, sizeof(e)));
+            win32_error_text(err, e, sizeof(e)));
         return is_denied_error(err) ? CREDEXIT_DENIED : CREDEXIT_FAILED;
     }
     publish_lock_release(lock);

@@ -4,7 +4,10 @@
 #include "password.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "common/utf8.h"
 
 /* Redirected input larger than this is not one password. */
 #define STDIN_MAX_BYTES 8192
@@ -29,13 +32,11 @@ static void console_say(const char *utf8)
                              OPEN_EXISTING, 0, NULL);
     WCHAR wide[512];
     DWORD done;
-    int n;
 
     if (out == INVALID_HANDLE_VALUE)
         return;
-    n = MultiByteToWideChar(CP_UTF8, 0, utf8, -1, wide, 512);
-    if (n > 1)
-        WriteConsoleW(out, wide, (DWORD)n - 1, &done, NULL);
+    if (wide_from_utf8_buf(utf8, wide, ARRAYSIZE(wide)) && wide[0])
+        WriteConsoleW(out, wide, (DWORD)lstrlenW(wide), &done, NULL);
     CloseHandle(out);
 }
 

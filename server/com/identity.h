@@ -11,21 +11,23 @@
  * (same key store, same DATA0).  packaging/MANUAL.txt,
  * "ExchKP"; README.md, "Design decisions".
  *
+ * The GUIDs are not here but where Windows code reads them as GUIDs:
+ * identity_clsid() and identity_appid() (self_identity.h), formatted with
+ * StringFromGUID2 wherever a string is needed.
+ *
  * Plain C with no Windows headers: the native unit tests reach every case. */
 #ifndef EMPKP_IDENTITY_H
 #define EMPKP_IDENTITY_H
 
 enum identity_kind {
-    IDENTITY_EMPKP,    /* EMPKP.PubKeyPublisher, CLSID {94A6DCD0-...} */
-    IDENTITY_EXCHKP,   /* ExchKP.PubKeyPublisher, CLSID {E3D2F927-...} */
+    IDENTITY_EMPKP,    /* EMPKP.PubKeyPublisher: coclass PubKeyPublisher */
+    IDENTITY_EXCHKP,   /* ExchKP.PubKeyPublisher: coclass ExchKPPubKeyPublisher */
     IDENTITY_COUNT
 };
 
 struct identity_names {
     const char *progid;            /* version-independent: what scripts create */
     const char *progid_versioned;  /* progid ".1" */
-    const char *clsid;             /* "{...}", fixed by KB 911143 */
-    const char *appid;             /* "{...}", ours */
     const char *appid_name;        /* what DCOM Config lists, as the KB says */
     const char *exe_name;          /* the KB's file name */
     const char *mp_versions;       /* the Exchange / MOM versions that use it */

@@ -19,42 +19,6 @@
 
 #define FIX_TEXT_MAX 1600
 
-void diag_utf8(const WCHAR *wide, char *out, size_t size)
-{
-    char *full;
-
-    if (!size)
-        return;
-    out[0] = 0;
-    if (!wide || WideCharToMultiByte(CP_UTF8, 0, wide, -1, out, (int)size, NULL, NULL))
-        return;
-    /* Too long for out: cut the full conversion (a cut character becomes
-     * U+FFFD in JSON and is harmless in text). */
-    if ((full = utf8_from_wide(wide))) {
-        snprintf(out, size, "%s", full);
-        free(full);
-    }
-}
-
-void diag_error_text(DWORD err, char *out, size_t size)
-{
-    WCHAR text[256];
-    char u8[512];
-    size_t n;
-
-    if (!FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err, 0,
-                        text, ARRAYSIZE(text), NULL))
-        text[0] = 0;
-    diag_utf8(text, u8, sizeof(u8));
-    n = strlen(u8);
-    while (n && (u8[n - 1] == '\r' || u8[n - 1] == '\n' || u8[n - 1] == ' ' || u8[n - 1] == '.'))
-        u8[--n] = 0;
-    if (err & 0x80000000ul)
-        snprintf(out, size, "0x%08lX%s%s", (unsigned long)err, u8[0] ? ", " : "", u8);
-    else
-        snprintf(out, size, "error %lu%s%s", (unsigned long)err, u8[0] ? ", " : "", u8);
-}
-
 /* What the script's CreateObject failure means, in the KB's terms.  A
  * cause an earlier check found comes first: the code COM returns for it
  * varies (Windows says ERROR_BAD_EXE_FORMAT for a non-PE file, Wine says
@@ -110,7 +74,7 @@ static void check_object_and_publish(struct diag_result *results, const struct d
     WCHAR progid[64];
     BOOL call = diag_may_call_publish(f->plan, fix);
 
-    MultiByteToWideChar(CP_UTF8, 0, f->id->progid, -1, progid, ARRAYSIZE(progid));
+    wide_from_utf8_buf(f->id->progid, progid, ARRAYSIZE(progid));
     diagnose_com(progid, call, &r);
     if (r.timed_out) {
         diag_set(results, DIAG_OBJECT, DIAG_FAIL, "end any hung empkp.exe (Task Manager); the "
@@ -121,7 +85,7 @@ static void check_object_and_publish(struct diag_result *results, const struct d
         return;
     }
     if (FAILED(r.create_hr)) {
-        diag_error_text((DWORD)r.create_hr, text, sizeof(text));
+        win32_error_text((DWORD)r.create_hr, text, sizeof(text));
         object_remedy(r.create_hr, results, f, remedy, sizeof(remedy));
         diag_set(results, DIAG_OBJECT, DIAG_FAIL, remedy, "CreateObject(\"%s\") fails: %s",
                  f->id->progid, text);
@@ -141,7 +105,7 @@ static void check_object_and_publish(struct diag_result *results, const struct d
                  "\"Exchange - Publish ExMP Data\" script run", "not called: Publish() would %s, "
                  "and /diagnose changes nothing without /fix", diag_publish_would(f->plan));
     } else if (FAILED(r.call_hr)) {
-        diag_error_text((DWORD)r.call_hr, text, sizeof(text));
+        win32_error_text((DWORD)r.call_hr, text, sizeof(text));
         diag_set(results, DIAG_PUBLISH, DIAG_FAIL, "the Application log (source EMPKP) and the "
                  "System log (source DCOM) name the cause", "the call failed: %s", text);
     } else if (r.err_id != 0) {
@@ -205,7 +169,7 @@ static size_t apply_fixes(const struct diag_result *r, const struct diag_facts *
         } else {
             err = register_server();
             if (err)
-                diag_error_text(err, text, sizeof(text));
+                win32_error_text(err, text, sizeof(text));
             snprintf(fixes[(*count)++], FIX_TEXT_MAX, "registered %s to \"%s\" (as %s /regserver): %s",
                      f->id->progid, f->program_utf8, f->id->appid_name, err ? text : "done");
             attempted++;
@@ -243,9 +207,10 @@ DWORD diagnose(int fix, int json)
     memset(&f, 0, sizeof(f));
     f.kind = self_identity();
     f.id = identity_names(f.kind);
+    guid_text(identity_clsid(f.kind), f.clsid);
     if (typelib_exe_path(f.program, ARRAYSIZE(f.program)))
         f.program[0] = 0;
-    diag_utf8(f.program, f.program_utf8, sizeof(f.program_utf8));
+    utf8_from_wide_buf(f.program, f.program_utf8, sizeof(f.program_utf8));
     snprintf(f.register_remedy, sizeof(f.register_remedy), "in the folder of %s, type %s /regserver "
              "(KB 911143's manual registration), or run /diagnose /fix", f.id->exe_name,
              f.id->appid_name);
@@ -263,6 +228,7 @@ DWORD diagnose(int fix, int json)
 
     memset(&run, 0, sizeof(run));
     run.identity = f.kind;
+    run.clsid = f.clsid;
     run.program = f.program_utf8;
     run.fix = fix;
     run.before = second ? first : NULL;

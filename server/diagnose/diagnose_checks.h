@@ -7,11 +7,13 @@
 #include <windows.h>
 
 #include "diagnose_logic.h"
+#include "common/utf8.h"
 #include "server/com/identity.h"
 
 struct diag_facts {
     enum identity_kind kind;
     const struct identity_names *id;
+    char clsid[39];                /* identity_clsid as text */
     WCHAR program[MAX_PATH * 2];   /* this program */
     char program_utf8[MAX_PATH * 6];
     char register_remedy[256];     /* "in the folder of empkp.exe, type EMPKP /regserver ..." */
@@ -35,10 +37,5 @@ void diag_fix_location(const WCHAR *program, enum identity_kind kind, int *kb, i
 /* May /fix register this program (diagnose_fixsafe.c, deciding with
  * regsafe.c)?  1, or 0 with WHY saying why not. */
 int diag_fix_may_register(const struct diag_facts *f, char *why, size_t why_size);
-
-/* UTF-8 of a wide string into out (truncated to fit, always terminated). */
-void diag_utf8(const WCHAR *wide, char *out, size_t size);
-/* "error N: <system text>" for a Win32 code or HRESULT. */
-void diag_error_text(DWORD err, char *out, size_t size);
 
 #endif

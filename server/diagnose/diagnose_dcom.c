@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "dcom_perm.h"
+#include "server/com/self_identity.h"
 
 #define OLE_KEY      L"SOFTWARE\\Microsoft\\Ole"
 #define SD_MAX       (64u * 1024u)
@@ -110,8 +111,7 @@ static void resolve_account(struct account *a)
     SID_NAME_USE use;
 
     memset(a, 0, sizeof(*a));
-    if (!MultiByteToWideChar(CP_UTF8, 0, account_arg, -1, name, ARRAYSIZE(name)))
-        name[0] = 0;
+    wide_from_utf8_buf(account_arg, name, ARRAYSIZE(name));
     if (is_system_name(name) && (!account_arg[0] || name[0])) {
         a->is_system = a->resolved = 1;
         snprintf(a->name, sizeof(a->name), "%s", account_arg[0] ? account_arg : "SYSTEM");
@@ -184,13 +184,14 @@ static void read_rules(const struct diag_facts *f, struct rules *r)
     static const WCHAR *const appid_names[2] = { L"LaunchPermission", L"AccessPermission" };
     static const WCHAR *const def_names[2] = { L"DefaultLaunchPermission", L"DefaultAccessPermission" };
     static const WCHAR *const limit_names[2] = { L"MachineLaunchRestriction", L"MachineAccessRestriction" };
-    WCHAR value[8];
+    WCHAR value[8], appid[39];
     DWORD type, size = sizeof(value) - sizeof(WCHAR);
     HKEY key;
     int k;
 
     memset(r, 0, sizeof(*r));
-    _snwprintf(r->appid_key, ARRAYSIZE(r->appid_key), L"SOFTWARE\\Classes\\AppID\\%hs", f->id->appid);
+    StringFromGUID2(identity_appid(f->kind), appid, ARRAYSIZE(appid));
+    _snwprintf(r->appid_key, ARRAYSIZE(r->appid_key), L"SOFTWARE\\Classes\\AppID\\%ls", appid);
     r->appid_key[ARRAYSIZE(r->appid_key) - 1] = 0;
     for (k = 0; k < 2; k++) {
         read_binary(r->appid_key, appid_names[k], &r->appid[k]);
@@ -201,7 +202,7 @@ static void read_rules(const struct diag_facts *f, struct rules *r)
         if (RegQueryValueExW(key, L"EnableDCOM", NULL, &type, (BYTE *)value, &size) == ERROR_SUCCESS &&
             type == REG_SZ) {
             value[size / sizeof(WCHAR)] = 0;
-            diag_utf8(value, r->enable_dcom, sizeof(r->enable_dcom));
+            utf8_from_wide_buf(value, r->enable_dcom, sizeof(r->enable_dcom));
         }
         RegCloseKey(key);
     }
@@ -229,8 +230,8 @@ static void sid_name(struct sd_sid s, char *out, size_t size)
     if (known) {
         snprintf(out, size, "%s", known);
     } else if (s.len && LookupAccountSidW(NULL, (PSID)s.p, name, &nl, dom, &dl, &use)) {
-        diag_utf8(name, u8n, sizeof(u8n));
-        diag_utf8(dom, u8d, sizeof(u8d));
+        utf8_from_wide_buf(name, u8n, sizeof(u8n));
+        utf8_from_wide_buf(dom, u8d, sizeof(u8d));
         snprintf(out, size, "%s%s%s", u8d, u8d[0] ? "\\" : "", u8n);
     } else {
         sd_sid_to_string(s, out, size);
@@ -362,7 +363,7 @@ void diagnose_dcom_check(struct diag_result *results, const struct diag_facts *f
     }
     resolve_account(a);
     if (!a->resolved) {
-        diag_error_text(a->error, maybe, sizeof(maybe));
+        win32_error_text(a->error, maybe, sizeof(maybe));
         diag_set(results, DIAG_DCOM, DIAG_WARN, "name the account as DOMAIN\\user, as MOM's action "
                  "account is set", "not checked: the account \"%s\" is not known here (LookupAccountName: %s)",
                  a->name, maybe);
@@ -478,7 +479,7 @@ int diagnose_dcom_fix(const struct diag_result *results, const struct diag_facts
         free(out);
         {
             char err_text[200];
-            diag_error_text((DWORD)err, err_text, sizeof(err_text));
+            win32_error_text((DWORD)err, err_text, sizeof(err_text));
             append(text, size, &used, "%sadded %s with %s to %s's %s (from %s, every rule in it kept): %s",
                                      used ? "; " : "", a->name, k == DCOM_LAUNCH ? "Local Launch and Local "
                                      "Activation" : "Local Access", f->id->appid_name,

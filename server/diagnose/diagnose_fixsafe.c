@@ -35,8 +35,8 @@ static void *read_sd(const WCHAR *path, DWORD *len, const char *point)
     if (FAULT_FAIL(point))
         return NULL;
     if (FAULT_TEXT(point, sddl, sizeof(sddl))) {
-        MultiByteToWideChar(CP_ACP, 0, sddl, -1, wsddl, ARRAYSIZE(wsddl));
-        if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(wsddl, SDDL_REVISION_1, &made, &made_len))
+        if (!wide_from_utf8_buf(sddl, wsddl, ARRAYSIZE(wsddl)) ||
+            !ConvertStringSecurityDescriptorToSecurityDescriptorW(wsddl, SDDL_REVISION_1, &made, &made_len))
             return NULL;
         sd = malloc(made_len);
         if (sd)

@@ -158,14 +158,14 @@ void diagnose_key_checks(struct diag_result *results, struct diag_facts *facts)
                  "says \"This configuration can only be made after the Exchange MOM event 9986 "
                  "is registered by MOM\")");
     } else {
-        diag_error_text(err, text, sizeof(text));
+        win32_error_text(err, text, sizeof(text));
         diag_set(results, DIAG_EXMPLS, DIAG_FAIL, DIAG_REMEDY_ADMIN,
                  "HKLM\\SOFTWARE\\Microsoft\\ExMPLS could not be opened: %s", text);
     }
 
     data0_err = exmpls_read_data0(&data0, &data0_len, &present, &is_binary);
     if (data0_err != ERROR_SUCCESS) {
-        diag_error_text(data0_err, text, sizeof(text));
+        win32_error_text(data0_err, text, sizeof(text));
         diag_set(results, DIAG_DATA0, DIAG_FAIL, DIAG_REMEDY_ADMIN, "DATA0 could not be read: %s", text);
     } else if (!exmpls) {
         diag_set(results, DIAG_DATA0, DIAG_FAIL, DIAG_REMEDY_PUBLISH, "not present (no ExMPLS key)");
@@ -177,7 +177,7 @@ void diagnose_key_checks(struct diag_result *results, struct diag_facts *facts)
 
     store = keystore_read_public_ex(&stored, &stored_len, &store_err, sd_text, sizeof(sd_text),
                                     why, sizeof(why));
-    diag_utf8(KEYSTORE_CONTAINER, container, sizeof(container));
+    utf8_from_wide_buf(KEYSTORE_CONTAINER, container, sizeof(container));
     diag_check_stored_key(results, store, store_err, container, stored, stored_len,
                           results[DIAG_DATA0].status == DIAG_PASS ? data0 : NULL, data0_len);
     /* Who controls the key: the container's owner and DACL, as read. */

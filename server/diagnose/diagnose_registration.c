@@ -9,11 +9,11 @@
 
 #include "empkp.h"
 #include "server/register/localserver32.h"
+#include "server/register/registration.h"
 #include "pe_check.h"
 #include "server/com/self_identity.h"
 #include "common/utf8.h"
 
-#define TYPELIB_MARSHALER  L"{00020424-0000-0000-C000-000000000046}"
 #define PATH_CHARS         (MAX_PATH * 2)
 
 /* The KB's three places for the helper. */
@@ -71,7 +71,7 @@ static BOOL program_of(const WCHAR *value, WCHAR *out, DWORD size)
     BOOL ok = FALSE;
 
     out[0] = 0;
-    diag_utf8(value, utf8, sizeof(utf8));
+    utf8_from_wide_buf(value, utf8, sizeof(utf8));
     if (!localserver_path(utf8, path, sizeof(path), NULL) || !(wide = wide_from_utf8(path)))
         return FALSE;
     if (wcslen(wide) < size) {
@@ -106,30 +106,6 @@ static BOOL is_file(const WCHAR *path)
     return attrs != INVALID_FILE_ATTRIBUTES && !(attrs & FILE_ATTRIBUTE_DIRECTORY);
 }
 
-static BOOL file_id(const WCHAR *path, BY_HANDLE_FILE_INFORMATION *info)
-{
-    HANDLE h = CreateFileW(path, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                           OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
-    BOOL ok;
-
-    if (h == INVALID_HANDLE_VALUE)
-        return FALSE;
-    ok = GetFileInformationByHandle(h, info);
-    CloseHandle(h);
-    return ok;
-}
-
-/* One file under two names (C:\PROGRA~1\... and C:\Program Files\...)? */
-static BOOL same_file(const WCHAR *a, const WCHAR *b)
-{
-    BY_HANDLE_FILE_INFORMATION ia, ib;
-
-    if (file_id(a, &ia) && file_id(b, &ib))
-        return ia.dwVolumeSerialNumber == ib.dwVolumeSerialNumber &&
-               ia.nFileIndexHigh == ib.nFileIndexHigh && ia.nFileIndexLow == ib.nFileIndexLow;
-    return !lstrcmpiW(a, b);
-}
-
 static void append(char *out, size_t size, const char *text)
 {
     size_t used = strlen(out);
@@ -159,7 +135,7 @@ static void check_helper_file(struct diag_result *results, const struct diag_fac
             for (k = 0; k < IDENTITY_COUNT && as < 0; k++)
                 if (has_registered[k] && same_file(registered[k], path))
                     as = k;
-        diag_utf8(path, u8, sizeof(u8));
+        utf8_from_wide_buf(path, u8, sizeof(u8));
         snprintf(line, sizeof(line), "%s%s: %s%s%s", found[0] ? "; " : "", u8,
                  is_file(path) ? "present" : "absent", as >= 0 ? ", registered as " : "",
                  as >= 0 ? identity_names((enum identity_kind)as)->progid : "");
@@ -168,10 +144,10 @@ static void check_helper_file(struct diag_result *results, const struct diag_fac
             continue;
         snprintf(line, sizeof(line), "%s%s: ", where[0] ? "; " : "", kb_locations[i].versions);
         append(where, sizeof(where), line);
-        diag_utf8(folder, u8, sizeof(u8));
+        utf8_from_wide_buf(folder, u8, sizeof(u8));
         append(where, sizeof(where), u8);
         append(where, sizeof(where), "\\");
-        diag_utf8(kb_locations[i].relative, u8, sizeof(u8));
+        utf8_from_wide_buf(kb_locations[i].relative, u8, sizeof(u8));
         if (strrchr(u8, '\\'))
             *strrchr(u8, '\\') = 0;   /* the folder, without the file name */
         append(where, sizeof(where), u8);
@@ -181,7 +157,7 @@ static void check_helper_file(struct diag_result *results, const struct diag_fac
             registered_here = TRUE;
     }
     if (has_registered[f->kind] && !registered_here) {
-        diag_utf8(registered[f->kind], u8, sizeof(u8));
+        utf8_from_wide_buf(registered[f->kind], u8, sizeof(u8));
         snprintf(line, sizeof(line), "; %s is registered to %s, not a KB location", f->id->progid, u8);
         append(found, sizeof(found), line);
     }
@@ -248,12 +224,12 @@ static void check_win32_app(struct diag_result *results, const struct diag_facts
         diag_set(results, DIAG_WIN32_APP, DIAG_FAIL, file_remedy, "not checked: no program to start");
         return;
     }
-    diag_utf8(path, u8, sizeof(u8));
+    utf8_from_wide_buf(path, u8, sizeof(u8));
     h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
                     OPEN_EXISTING, 0, NULL);
     head = malloc(PE_CHECK_READ_BYTES);
     if (h == INVALID_HANDLE_VALUE || !head || !GetFileSizeEx(h, &size)) {
-        diag_error_text(head ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY, err_text, sizeof(err_text));
+        win32_error_text(head ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY, err_text, sizeof(err_text));
         diag_set(results, DIAG_WIN32_APP, DIAG_FAIL, "give the account that runs the script read "
                  "access to the file", "%s could not be read: %s", u8, err_text);
         if (h != INVALID_HANDLE_VALUE)
@@ -313,14 +289,14 @@ static void check_appid(struct diag_result *results, const struct diag_facts *f,
     }
     if (!hkcr_string(key, L"AppID", appid, ARRAYSIZE(appid), NULL) || !appid[0]) {
         diag_set(results, DIAG_APPID, DIAG_WARN, remedy, "HKCR\\CLSID\\%s names no AppID: DCOM "
-                 "Config does not list %s", f->id->clsid, f->id->appid_name);
+                 "Config does not list %s", f->clsid, f->id->appid_name);
         return;
     }
-    diag_utf8(appid, u8id, sizeof(u8id));
+    utf8_from_wide_buf(appid, u8id, sizeof(u8id));
     _snwprintf(key, ARRAYSIZE(key), L"AppID\\%ls", appid);
     key[ARRAYSIZE(key) - 1] = 0;
     hkcr_string(key, NULL, name, ARRAYSIZE(name), &exists);
-    diag_utf8(name, u8name, sizeof(u8name));
+    utf8_from_wide_buf(name, u8name, sizeof(u8name));
     if (!exists)
         diag_set(results, DIAG_APPID, DIAG_WARN, remedy, "AppID %s is not registered: DCOM Config "
                  "does not list %s", u8id, f->id->appid_name);
@@ -335,20 +311,20 @@ static void check_progid(struct diag_result *results, const struct diag_facts *f
     CLSID got;
     HRESULT hr;
 
-    MultiByteToWideChar(CP_UTF8, 0, f->id->progid, -1, progid, ARRAYSIZE(progid));
+    wide_from_utf8_buf(f->id->progid, progid, ARRAYSIZE(progid));
     hr = CLSIDFromProgID(progid, &got);
     if (FAILED(hr)) {
-        diag_error_text((DWORD)hr, err_text, sizeof(err_text));
+        win32_error_text((DWORD)hr, err_text, sizeof(err_text));
         diag_set(results, DIAG_PROGID, DIAG_FAIL, f->register_remedy,
                  "%s does not resolve to a CLSID (%s): CreateObject(\"%s\") fails", f->id->progid,
                  err_text, f->id->progid);
         return;
     }
     StringFromGUID2(&got, got_text, ARRAYSIZE(got_text));
-    diag_utf8(got_text, u8got, sizeof(u8got));
+    utf8_from_wide_buf(got_text, u8got, sizeof(u8got));
     if (!IsEqualCLSID(&got, identity_clsid(f->kind)))
         diag_set(results, DIAG_PROGID, DIAG_FAIL, f->register_remedy, "%s resolves to %s, not %s",
-                 f->id->progid, u8got, f->id->clsid);
+                 f->id->progid, u8got, f->clsid);
     else
         diag_set(results, DIAG_PROGID, DIAG_PASS, NULL, "%s resolves to %s", f->id->progid, u8got);
 }
@@ -368,7 +344,7 @@ static void check_typelib(struct diag_result *results, const struct diag_facts *
                  "IPubKeyPublisher; MOM's script binds late and does not need it");
         return;
     }
-    diag_utf8(path, u8, sizeof(u8));
+    utf8_from_wide_buf(path, u8, sizeof(u8));
     hr = LoadTypeLibEx(path, REGKIND_NONE, &lib);
     SysFreeString(path);
     if (SUCCEEDED(hr)) {
@@ -378,7 +354,7 @@ static void check_typelib(struct diag_result *results, const struct diag_facts *
         ITypeLib_Release(lib);
     }
     if (FAILED(hr)) {
-        diag_error_text((DWORD)hr, err_text, sizeof(err_text));
+        win32_error_text((DWORD)hr, err_text, sizeof(err_text));
         diag_set(results, DIAG_TYPELIB, DIAG_WARN, f->register_remedy,
                  "EMPKPLib 1.0 is registered to %s, which does not describe IPubKeyPublisher (%s)",
                  u8, err_text);
@@ -401,16 +377,16 @@ static void check_proxystub(struct diag_result *results, const struct diag_facts
                  "it out of process (MOM's script binds late and does not need one)");
         return;
     }
-    if (!lstrcmpiW(ps, TYPELIB_MARSHALER)) {
+    if (is_typelib_marshaler(ps)) {
         diag_set(results, DIAG_PROXYSTUB, DIAG_PASS, NULL, "IPubKeyPublisher is marshaled by the "
                  "type library (the proxy/stub DLL empkpps.dll, optional, is not registered)");
         return;
     }
-    diag_utf8(ps, u8ps, sizeof(u8ps));
+    utf8_from_wide_buf(ps, u8ps, sizeof(u8ps));
     _snwprintf(key, ARRAYSIZE(key), L"CLSID\\%ls\\InprocServer32", ps);
     key[ARRAYSIZE(key) - 1] = 0;
     hkcr_string(key, NULL, dll, ARRAYSIZE(dll), NULL);
-    diag_utf8(dll, u8dll, sizeof(u8dll));
+    utf8_from_wide_buf(dll, u8dll, sizeof(u8dll));
     if (dll[0] && is_file(dll)) {
         diag_set(results, DIAG_PROXYSTUB, DIAG_PASS, NULL, "proxy/stub DLL %s (%s)", u8dll, u8ps);
         return;
@@ -490,26 +466,26 @@ void diagnose_registration_checks(struct diag_result *results, struct diag_facts
     if (RegOpenKeyExW(HKEY_CLASSES_ROOT, key, 0, KEY_QUERY_VALUE, &hkey) == ERROR_SUCCESS) {
         clsid_exists = TRUE;
         RegCloseKey(hkey);
-        diag_set(results, DIAG_CLSID, DIAG_PASS, NULL, "HKCR\\CLSID\\%s present", f->id->clsid);
+        diag_set(results, DIAG_CLSID, DIAG_PASS, NULL, "HKCR\\CLSID\\%s present", f->clsid);
     } else {
         diag_set(results, DIAG_CLSID, DIAG_FAIL, f->register_remedy, "HKCR\\CLSID\\%s is not "
-                 "present: %s is not registered", f->id->clsid, f->id->progid);
+                 "present: %s is not registered", f->clsid, f->id->progid);
     }
 
     clsid_key(f->kind, L"LocalServer32", key, ARRAYSIZE(key));
     hkcr_string(key, NULL, value, ARRAYSIZE(value), &ls_exists);
-    diag_utf8(value, u8value, sizeof(u8value));
+    utf8_from_wide_buf(value, u8value, sizeof(u8value));
     if (!clsid_exists) {
         diag_set(results, DIAG_LOCALSERVER32, DIAG_FAIL, f->register_remedy, "not checked: no CLSID key");
     } else if (!ls_exists) {
         diag_set(results, DIAG_LOCALSERVER32, DIAG_FAIL, f->register_remedy, "HKCR\\CLSID\\%s\\"
                  "LocalServer32 is not present: COM does not know which program to start",
-                 f->id->clsid);
+                 f->clsid);
     } else if (!(have_path = program_of(value, path, ARRAYSIZE(path)))) {
         diag_set(results, DIAG_LOCALSERVER32, DIAG_FAIL, f->register_remedy,
                  "LocalServer32 (\"%s\") names no program", u8value);
     } else {
-        diag_utf8(path, u8path, sizeof(u8path));
+        utf8_from_wide_buf(path, u8path, sizeof(u8path));
         if (!check_unquoted(results, f, u8value, u8path))
             diag_set(results, DIAG_LOCALSERVER32, DIAG_PASS, NULL, "%s: COM starts \"%s\" -Embedding",
                      u8value, u8path);
@@ -532,7 +508,7 @@ void diagnose_registration_checks(struct diag_result *results, struct diag_facts
                 attrs = GetFileAttributesW(path);
             }
         }
-        diag_utf8(path, u8path, sizeof(u8path));
+        utf8_from_wide_buf(path, u8path, sizeof(u8path));
         if (attrs == INVALID_FILE_ATTRIBUTES)
             diag_set(results, DIAG_SERVER_FILE, DIAG_FAIL, file_remedy, "%s does not exist", u8path);
         else if (attrs & FILE_ATTRIBUTE_DIRECTORY)

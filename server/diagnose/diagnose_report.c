@@ -108,7 +108,7 @@ int diag_render_text(const struct diag_run *run, struct diag_buf *out)
     char text[600];
     size_t i;
 
-    appendf(out, "empkp /diagnose of %s %s (%s); this program: ", id->progid, id->clsid,
+    appendf(out, "empkp /diagnose of %s %s (%s); this program: ", id->progid, run->clsid,
             id->mp_versions);
     append_line_safe(out, run->program ? run->program : "?");
     append(out, "\n");
@@ -227,7 +227,7 @@ int diag_render_json(const struct diag_run *run, struct diag_buf *out)
     append(out, "{\"identity\": {\"progid\": ");
     json_string(out, id->progid);
     append(out, ", \"clsid\": ");
-    json_string(out, id->clsid);
+    json_string(out, run->clsid);
     append(out, ", \"program\": ");
     json_string(out, run->program);
     appendf(out, "},\n \"fix\": %s,\n", run->fix ? "true" : "false");

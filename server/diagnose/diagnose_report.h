@@ -30,6 +30,7 @@ void diag_buf_free(struct diag_buf *buf);
 
 struct diag_run {
     enum identity_kind identity;
+    const char *clsid;                 /* the identity's CLSID, "{...}" */
     const char *program;               /* this program's path, UTF-8 */
     int fix;                           /* /fix was given */
     const struct diag_result *before;  /* the checks before /fix changed anything, or NULL */

@@ -16,19 +16,23 @@
 #include "publish_cache.h"
 #include "common/publish_lock.h"
 #include "common/publish_plan.h"
+#include "common/utf8.h"
 
 /* Logs MSG_PUBLISH_FAILED for the step that failed and returns its code. */
 static DWORD failed(const WCHAR *step, DWORD err)
 {
     WCHAR code[16], text[256];
+    char message[512];
     const WCHAR *strings[3] = { step, code, text };
 
     _snwprintf(code, ARRAYSIZE(code), L"%lu", (unsigned long)err);
     code[ARRAYSIZE(code) - 1] = 0;
-    if (!FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err, 0,
-                        text, ARRAYSIZE(text), NULL))
+    /* The message's "error %2 (%3)": the system's text, or the code in hex. */
+    if (!win32_message(err, message, sizeof(message))[0] ||
+        !wide_from_utf8_buf(message, text, ARRAYSIZE(text))) {
         _snwprintf(text, ARRAYSIZE(text), L"0x%08lX", (unsigned long)err);
-    text[ARRAYSIZE(text) - 1] = 0;
+        text[ARRAYSIZE(text) - 1] = 0;
+    }
     eventlog_report(MSG_PUBLISH_FAILED, 3, strings);
     return err;
 }
@@ -51,11 +55,8 @@ static DWORD untrusted(const char *why, const char *sd_text)
     WCHAR w_why[256], w_sd[512];
     const WCHAR *strings[3] = { KEYSTORE_CONTAINER, w_why, w_sd };
 
-    if (!MultiByteToWideChar(CP_UTF8, 0, why, -1, w_why, ARRAYSIZE(w_why)))
-        w_why[0] = 0;
-    if (!MultiByteToWideChar(CP_UTF8, 0, sd_text, -1, w_sd, ARRAYSIZE(w_sd)))
-        w_sd[0] = 0;
-    w_why[ARRAYSIZE(w_why) - 1] = w_sd[ARRAYSIZE(w_sd) - 1] = 0;
+    wide_from_utf8_buf(why, w_why, ARRAYSIZE(w_why));
+    wide_from_utf8_buf(sd_text, w_sd, ARRAYSIZE(w_sd));
     eventlog_report(MSG_KEYSET_UNTRUSTED, 3, strings);
     return KEYSTORE_E_UNTRUSTED;
 }
@@ -204,7 +205,7 @@ static DWORD publish_locked(void)
             break;
         }
         publish_cache_remember(stored, stored_len);
-        MultiByteToWideChar(CP_ACP, 0, data0_state_name(d0), -1, found, ARRAYSIZE(found));
+        wide_from_utf8_buf(data0_state_name(d0), found, ARRAYSIZE(found));
         eventlog_report(MSG_DATA0_REPAIRED, 1, strings);
         break;
     case PLAN_NEW_KEY:
@@ -229,9 +230,7 @@ static DWORD foreign_lock(const char *why)
     WCHAR w_why[400];
     const WCHAR *strings[2] = { PUBLISH_LOCK_NAME, w_why };
 
-    if (!MultiByteToWideChar(CP_UTF8, 0, why, -1, w_why, ARRAYSIZE(w_why)))
-        w_why[0] = 0;
-    w_why[ARRAYSIZE(w_why) - 1] = 0;
+    wide_from_utf8_buf(why, w_why, ARRAYSIZE(w_why));
     eventlog_report(MSG_LOCK_FOREIGN, 2, strings);
     return PUBLISH_LOCK_FOREIGN;
 }

@@ -40,8 +40,6 @@
 
 #define CLASS_NAME         L"PubKeyPublisher Class"
 #define CLASSES            L"SOFTWARE\\Classes\\"
-/* The oleaut32 marshaler that RegisterTypeLib names for dual interfaces. */
-#define TYPELIB_MARSHALER  L"{00020424-0000-0000-C000-000000000046}"
 
 struct names {
     enum identity_kind kind;
@@ -50,12 +48,6 @@ struct names {
     WCHAR exe_path[MAX_PATH * 2];
     const WCHAR *exe_name;           /* points into exe_path */
 };
-
-static void widen(const char *ascii, WCHAR *out, int size)
-{
-    if (!MultiByteToWideChar(CP_UTF8, 0, ascii, -1, out, size))
-        out[0] = 0;
-}
 
 static DWORD get_names(struct names *n)
 {
@@ -72,12 +64,12 @@ static DWORD get_names(struct names *n)
     n->kind = identity_from_path(utf8);
     free(utf8);
     id = identity_names(n->kind);
-    widen(id->clsid, n->clsid, ARRAYSIZE(n->clsid));
-    widen(id->appid, n->appid, ARRAYSIZE(n->appid));
-    widen(id->progid, n->progid, ARRAYSIZE(n->progid));
-    widen(id->progid_versioned, n->progid_versioned, ARRAYSIZE(n->progid_versioned));
-    widen(id->appid_name, n->appid_name, ARRAYSIZE(n->appid_name));
-    widen(identity_names(identity_other(n->kind))->clsid, n->other_clsid, ARRAYSIZE(n->other_clsid));
+    StringFromGUID2(identity_clsid(n->kind), n->clsid, ARRAYSIZE(n->clsid));
+    StringFromGUID2(identity_appid(n->kind), n->appid, ARRAYSIZE(n->appid));
+    StringFromGUID2(identity_clsid(identity_other(n->kind)), n->other_clsid, ARRAYSIZE(n->other_clsid));
+    wide_from_utf8_buf(id->progid, n->progid, ARRAYSIZE(n->progid));
+    wide_from_utf8_buf(id->progid_versioned, n->progid_versioned, ARRAYSIZE(n->progid_versioned));
+    wide_from_utf8_buf(id->appid_name, n->appid_name, ARRAYSIZE(n->appid_name));
     StringFromGUID2(&LIBID_EMPKPLib, n->libid, ARRAYSIZE(n->libid));
     StringFromGUID2(&IID_IPubKeyPublisher, n->iid, ARRAYSIZE(n->iid));
     n->exe_name = n->exe_path;
@@ -347,11 +339,16 @@ static DWORD unregister_shared(const struct names *n)
      * RegisterTypeLib for us; one pointing elsewhere belongs to the proxy
      * DLL, which regsvr32 /u empkpps.dll removes. */
     get_string(L"Interface", n->iid, L"ProxyStubClsid32", NULL, value, ARRAYSIZE(value));
-    if (!lstrcmpiW(value, TYPELIB_MARSHALER) && (e = delete_classes_key(L"Interface", n->iid)) && !first)
+    if (is_typelib_marshaler(value) && (e = delete_classes_key(L"Interface", n->iid)) && !first)
         first = e;
     if ((e = (DWORD)delete_tree(HKEY_LOCAL_MACHINE, EVENT_SOURCE_KEY, 0)) && !first)
         first = e;
     return first;
+}
+
+BOOL is_typelib_marshaler(const WCHAR *clsid)
+{
+    return !lstrcmpiW(clsid, L"{00020424-0000-0000-C000-000000000046}");
 }
 
 static BOOL file_id(const WCHAR *path, BY_HANDLE_FILE_INFORMATION *info)
@@ -367,6 +364,16 @@ static BOOL file_id(const WCHAR *path, BY_HANDLE_FILE_INFORMATION *info)
     return ok;
 }
 
+BOOL same_file(const WCHAR *a, const WCHAR *b)
+{
+    BY_HANDLE_FILE_INFORMATION ia, ib;
+
+    if (file_id(a, &ia) && file_id(b, &ib))
+        return ia.dwVolumeSerialNumber == ib.dwVolumeSerialNumber &&
+               ia.nFileIndexHigh == ib.nFileIndexHigh && ia.nFileIndexLow == ib.nFileIndexLow;
+    return !lstrcmpiW(a, b);
+}
+
 /* Does this identity's LocalServer32 name a program other than this one?
  * Then OTHER gets that program (as LocalServer32 names it).  One file
  * under two names (C:\PROGRA~1\... and C:\Program Files\...) is ours. */
@@ -375,7 +382,6 @@ static BOOL registered_elsewhere(const struct names *n, WCHAR *other, DWORD size
     WCHAR value[MAX_PATH * 2 + 64], expanded[MAX_PATH * 2 + 64];
     char *utf8, path[MAX_PATH * 6];
     WCHAR *wide;
-    BY_HANDLE_FILE_INFORMATION a, b;
     int present = 0, same = 0;
     DWORD len;
 
@@ -388,10 +394,7 @@ static BOOL registered_elsewhere(const struct names *n, WCHAR *other, DWORD size
     if (value[0] && (utf8 = utf8_from_wide(value))) {
         if (localserver_path(utf8, path, sizeof(path), NULL) && (wide = wide_from_utf8(path))) {
             present = 1;
-            same = !lstrcmpiW(wide, n->exe_path) ||
-                   (file_id(wide, &a) && file_id(n->exe_path, &b) &&
-                    a.dwVolumeSerialNumber == b.dwVolumeSerialNumber &&
-                    a.nFileIndexHigh == b.nFileIndexHigh && a.nFileIndexLow == b.nFileIndexLow);
+            same = same_file(wide, n->exe_path);
             lstrcpynW(other, wide, (int)size);
             free(wide);
         }

@@ -14,4 +14,12 @@ DWORD unregister_server(void);
  * ("" when everything was removed).  Leaving it is a success. */
 DWORD unregister_server_report(char *left, size_t left_size);
 
+/* Does a ProxyStubClsid32 value name oleaut32's type library marshaler
+ * (what RegisterTypeLib writes for a dual interface)? */
+BOOL is_typelib_marshaler(const WCHAR *clsid);
+/* One file under two names (C:\PROGRA~1\... and C:\Program Files\...)?
+ * The volume and file index when both files open, else the names in any
+ * case. */
+BOOL same_file(const WCHAR *a, const WCHAR *b);
+
 #endif

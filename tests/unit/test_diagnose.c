@@ -258,7 +258,7 @@ START_TEST(test_fingerprint_in_reports)
 {
     struct diag_result r[DIAG_CHECK_COUNT];
     struct diag_buf out = { 0 };
-    struct diag_run run = { IDENTITY_EMPKP, "C:\\x\\empkp.exe", 0, NULL, NULL, 0, r };
+    struct diag_run run = { IDENTITY_EMPKP, "{11111111-2222-3333-4444-555555555555}", "C:\\x\\empkp.exe", 0, NULL, NULL, 0, r };
     unsigned char blob[276];
     size_t len = make_blob(blob, 0x33);
     char want[200], fp[KEYBLOB_FINGERPRINT_CHARS + 1];
@@ -366,7 +366,7 @@ START_TEST(test_text_report)
     struct diag_result r[DIAG_CHECK_COUNT], before[DIAG_CHECK_COUNT];
     struct diag_buf out = { 0 };
     const char *fixes[] = { "re-registered", "published: ErrID 0" };
-    struct diag_run run = { IDENTITY_EMPKP, "C:\\x\\empkp.exe", 0, NULL, NULL, 0, r };
+    struct diag_run run = { IDENTITY_EMPKP, "{11111111-2222-3333-4444-555555555555}", "C:\\x\\empkp.exe", 0, NULL, NULL, 0, r };
 
     all_pass(r);
     diag_set(r, DIAG_LOCALSERVER32, DIAG_FAIL, "EMPKP /regserver", "names \"C:\\bad\nline\"");
@@ -379,7 +379,7 @@ START_TEST(test_text_report)
     ck_assert_ptr_nonnull(strstr(out.data, "\nPASS ExMPLS key: fine 0\n"));
     ck_assert_ptr_null(strstr(out.data, "never shown"));
     ck_assert_ptr_nonnull(strstr(out.data, "\nVERDICT 10001 (object not created): "));
-    ck_assert_ptr_nonnull(strstr(out.data, "empkp /diagnose of EMPKP.PubKeyPublisher {94A6DCD0-"));
+    ck_assert_ptr_nonnull(strstr(out.data, "empkp /diagnose of EMPKP.PubKeyPublisher {11111111-2222-3333-4444-555555555555} ("));
     diag_buf_free(&out);
 
     /* /fix: before, what was done, after. */
@@ -402,7 +402,7 @@ START_TEST(test_json_report)
 {
     struct diag_result r[DIAG_CHECK_COUNT];
     struct diag_buf out = { 0 };
-    struct diag_run run = { IDENTITY_EXCHKP, "C:\\Program Files\\caf\xc3\xa9\\ExchKP.exe", 1, NULL, NULL, 0, r };
+    struct diag_run run = { IDENTITY_EXCHKP, "{66666666-7777-8888-9999-AAAAAAAAAAAA}", "C:\\Program Files\\caf\xc3\xa9\\ExchKP.exe", 1, NULL, NULL, 0, r };
     const unsigned char *p;
 
     all_pass(r);
