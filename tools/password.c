@@ -112,7 +112,7 @@ static enum password_status from_stdin(HANDLE in, struct password *pw)
     DWORD got, total = 0;
     enum password_status st = PASSWORD_OK;
 
-    buf = HeapAlloc(GetProcessHeap(), 0, STDIN_MAX_BYTES + 1);
+    buf = malloc(STDIN_MAX_BYTES + 1);
     if (!buf) {
         pw->error = ERROR_NOT_ENOUGH_MEMORY;
         return PASSWORD_READ_ERROR;
@@ -143,7 +143,7 @@ static enum password_status from_stdin(HANDLE in, struct password *pw)
             st = PASSWORD_INPUT;
     }
     SecureZeroMemory(buf, STDIN_MAX_BYTES + 1);
-    HeapFree(GetProcessHeap(), 0, buf);
+    free(buf);
     return st;
 }
 

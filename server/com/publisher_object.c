@@ -3,6 +3,8 @@
  * vtable callers reach the same Publish. */
 #include "publisher_object.h"
 
+#include <stdlib.h>
+
 #include "empkp.h"
 #include "server_loop.h"
 #include "server/publish/publish.h"
@@ -58,7 +60,7 @@ static ULONG WINAPI publisher_Release(IPubKeyPublisher *iface)
     if (ref == 0) {
         BOOL holds_lock = This->holds_lock;
 
-        HeapFree(GetProcessHeap(), 0, This);
+        free(This);
         if (holds_lock)
             server_unlock();
     }
@@ -166,7 +168,7 @@ static HRESULT create(BOOL holds_lock, REFIID riid, void **ppv)
     struct publisher *This;
     HRESULT hr;
 
-    This = HeapAlloc(GetProcessHeap(), 0, sizeof(*This));
+    This = malloc(sizeof(*This));
     if (!This)
         return E_OUTOFMEMORY;
     This->IPubKeyPublisher_iface.lpVtbl = &publisher_vtbl;
