@@ -89,6 +89,8 @@ LOGIC_SRCS := crypto/keyblob.c crypto/credblob.c common/publish_plan.c common/sd
               server/diagnose/dcom_perm.c tools/credargs.c tools/credinput.c \
               tests/bench/benchstats.c
 UNIT_SRCS  := $(wildcard tests/unit/*.c) $(LOGIC_SRCS)
+# Windows code that the cross-built unit tests reach as well (under Wine).
+WIN_UNIT_SRCS := common/utf8.c
 
 # The Windows test programs (never shipped): each tests/e2e/NAME.c or
 # tests/pe/NAME.c becomes build/ARCH/tests/NAME.exe by one pattern rule.
@@ -419,7 +421,7 @@ $(SHIPPED): private WIN_LDFLAGS += $(PE_LDFLAGS)
 
 # Test programs (not shipped).  unit.exe: the unit tests cross-built with
 # Check, in obj/unit/ because Check wants MinGW's C99 printf.
-UNIT_OBJS := $(call objs,unit/,$(UNIT_SRCS))
+UNIT_OBJS := $(call objs,unit/,$(UNIT_SRCS) $(WIN_UNIT_SRCS))
 $(OBJ)/unit/%.o: %.c | $(GEN_HDRS)
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) -isystem $(CHECK)/include -D__USE_MINGW_ANSI_STDIO=1 \
