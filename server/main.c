@@ -13,15 +13,15 @@
 #include "server/register/registration.h"
 #include "server/register/stopservers.h"
 #include "server/com/trace.h"
+#include "common/utf8.h"
 
 static void report(const char *what, DWORD err)
 {
-    char msg[256];
+    char msg[512], text[300];
 
     if (err == ERROR_SUCCESS)
         return;
-    snprintf(msg, sizeof(msg), "empkp: %s failed: error %lu (0x%08lX)\n", what,
-             (unsigned long)err, (unsigned long)err);
+    snprintf(msg, sizeof(msg), "empkp: %s failed: %s\n", what, win32_error_text(err, text, sizeof(text)));
     console_write(1, msg);
 }
 

@@ -80,13 +80,14 @@ static DWORD end_server(DWORD pid)
 
 static DWORD report(DWORD err, const char *what, int count)
 {
-    char msg[256];
+    char msg[512], text[300];
 
     if (err == ERROR_SUCCESS)
         snprintf(msg, sizeof(msg), "empkp /stopservers: no server is running%s.\n", what);
     else
         snprintf(msg, sizeof(msg), "empkp /stopservers: %d server(s) still running: %s "
-                 "(error %lu); run this as an administrator.\n", count, what, (unsigned long)err);
+                 "(%s); run this as an administrator.\n", count, what,
+                 win32_error_text(err, text, sizeof(text)));
     console_write(err != ERROR_SUCCESS, msg);
     return err;
 }
