@@ -230,12 +230,12 @@ REG=(/usr/lib/wine/wine64 reg)
 # The GUIDs, as the program's sources define them (no copy here): the
 # CLSIDs, the IID and the LIBID from the uuid() attributes of idl/empkp.idl,
 # the AppIDs (not an IDL thing: only /regserver writes them, into
-# HKLM\SOFTWARE\Classes\AppID) from the identity table the server registers
-# them from, server/com/identity.c.  That the values never change (the CLSIDs are
-# the KB's; administrators' DCOM settings hang on the AppID) is asserted once,
-# by the unit test test_identity.c.
+# HKLM\SOFTWARE\Classes\AppID) from the GUID structs the server registers
+# them from, in server/com/self_identity.c.  That the values never change
+# (the CLSIDs are the KB's; administrators' DCOM settings hang on the AppID)
+# is asserted once, by wine-tests.sh ("identity pinned").
 IDL_FILE=$top/idl/empkp.idl
-IDENTITY_FILE=$top/server/com/identity.c
+APPID_FILE=$top/server/com/self_identity.c
 # idl_uuid NAME: "{uuid}" of the interface, library or coclass NAME.
 idl_uuid() {
     awk -v want="$1" '
@@ -246,19 +246,25 @@ idl_uuid() {
         }
         END { exit !found }' "$IDL_FILE"
 }
-# identity_appid NAME: the .appid of the identity whose .appid_name is NAME.
-identity_appid() {
-    awk -v want="$1" -F'"' '
-        /\[IDENTITY_[A-Z0-9_]*\] *= *\{/ { appid = ""; name = "" }
-        /\.appid *=/ { appid = $2 }
-        /\.appid_name *=/ { name = $2 }
-        /^ *\},/ && name == want && appid != "" { print appid; found = 1; exit }
-        END { exit !found }' "$IDENTITY_FILE"
+# struct_guid NAME: "{...}" of "static const GUID NAME = { 0x..., ... };",
+# the initializer on the lines after it (11 numbers: 8, 4, 4, then 8 bytes).
+struct_guid() {
+    awk -v want="$1" '
+        $0 ~ ("GUID " want " *=") { on = 1; next }
+        on { text = text " " $0; if ($0 ~ /;/) exit }
+        END {
+            gsub(/[{},;]/, " ", text); n = split(text, h, " ")
+            if (n != 11) exit 1
+            for (i = 1; i <= 11; i++) { sub(/^0[xX]/, "", h[i]); h[i] = toupper(h[i]) }
+            printf "{%08s-%04s-%04s-%02s%02s-", h[1], h[2], h[3], h[4], h[5]
+            for (i = 6; i <= 11; i++) printf "%02s", h[i]
+            print "}"
+        }' "$APPID_FILE" | tr ' ' 0
 }
 CLSID=$(idl_uuid PubKeyPublisher) && IID=$(idl_uuid IPubKeyPublisher) &&
     LIBID=$(idl_uuid EMPKPLib) && XCLSID=$(idl_uuid ExchKPPubKeyPublisher) &&
-    APPID=$(identity_appid EMPKP) && XAPPID=$(identity_appid ExchKP) || {
-    echo "tests/lib.sh: cannot read our GUIDs from ${IDL_FILE#"$top"/} and ${IDENTITY_FILE#"$top"/}" \
+    APPID=$(struct_guid appid_empkp) && XAPPID=$(struct_guid appid_exchkp) || {
+    echo "tests/lib.sh: cannot read our GUIDs from ${IDL_FILE#"$top"/} and ${APPID_FILE#"$top"/}" \
          "(CLSID=${CLSID:-} IID=${IID:-} LIBID=${LIBID:-} XCLSID=${XCLSID:-} APPID=${APPID:-} XAPPID=${XAPPID:-})" >&2
     exit 2
 }

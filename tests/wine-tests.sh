@@ -85,6 +85,14 @@ WHY="LocalServer32 is [$v]; $(reg_said)" check "$arch/regserver LocalServer32 is
     test "$v" = "\"$EXE\""
 v=$(reg_value "$classes_view" "$C\\AppID\\$APPID" "")
 WHY="AppID name is [$v]; $(reg_said)" check "$arch/regserver AppID named EMPKP (DCOM Config)" test "$v" = EMPKP
+# The identity pinned: lib.sh reads the GUIDs from the sources, so this is
+# the one place their values are stated.  The CLSIDs are KB 911143's (MOM's
+# scripts name them); the AppIDs are ours since 1.0.0, and administrators'
+# DCOM Config settings hang on them.
+check "$arch/identity pinned: EMPKP's CLSID is KB 911143's" test "$CLSID" = '{94A6DCD0-B6F5-40E8-8C9D-CEE2C7796380}'
+check "$arch/identity pinned: ExchKP's CLSID is KB 911143's" test "$XCLSID" = '{E3D2F927-69FA-4EFD-8D05-8726EF540A06}'
+check "$arch/identity pinned: EMPKP's AppID is 1.0.0's" test "$APPID" = '{D618966E-4B67-47DB-B2CC-350ED396B2AB}'
+check "$arch/identity pinned: ExchKP's AppID is 1.0.0's" test "$XAPPID" = '{54C3C0DA-BDB0-4369-8530-A01726E814E5}'
 v=$(reg_value "$classes_view" "$C\\EMPKP.PubKeyPublisher\\CLSID" "")
 # WOW64: ProgID keys are shared by both views (Windows 7 and later); Wine
 # keeps a 32-bit program's in the 64-bit view, where its reg /reg:32 does
