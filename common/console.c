@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
+#include "wintext.h"
 
 static HANDLE parent_console(int to_stderr)
 {

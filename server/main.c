@@ -13,7 +13,7 @@
 #include "server/register/registration.h"
 #include "server/register/stopservers.h"
 #include "server/com/trace.h"
-#include "common/utf8.h"
+#include "common/wintext.h"
 
 static void report(const char *what, DWORD err)
 {

@@ -21,7 +21,7 @@
 #include "common/publish_plan.h"
 #include "common/exmpls.h"
 #include "common/settings.h"
-#include "common/utf8.h"
+#include "common/wintext.h"
 
 static const char *const value_what[3] = { "domain", "user name", "password" };
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/utf8.h"
+#include "common/wintext.h"
 
 /* Redirected input larger than this is not one password. */
 #define STDIN_MAX_BYTES 8192

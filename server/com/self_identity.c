@@ -5,7 +5,7 @@
 
 #include "empkp.h"
 #include "typelib.h"
-#include "common/utf8.h"
+#include "common/wintext.h"
 
 enum identity_kind self_identity(void)
 {

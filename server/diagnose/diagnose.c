@@ -14,7 +14,7 @@
 #include "server/publish/publish.h"
 #include "server/register/registration.h"
 #include "server/com/self_identity.h"
-#include "common/utf8.h"
+#include "common/wintext.h"
 #include "server/com/typelib.h"
 
 #define FIX_TEXT_MAX 1600

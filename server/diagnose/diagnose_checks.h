@@ -7,7 +7,7 @@
 #include <windows.h>
 
 #include "diagnose_logic.h"
-#include "common/utf8.h"
+#include "common/wintext.h"
 #include "server/com/identity.h"
 
 struct diag_facts {

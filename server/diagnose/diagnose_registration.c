@@ -12,7 +12,7 @@
 #include "server/register/registration.h"
 #include "pe_check.h"
 #include "server/com/self_identity.h"
-#include "common/utf8.h"
+#include "common/wintext.h"
 
 #define PATH_CHARS         (MAX_PATH * 2)
 

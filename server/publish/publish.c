@@ -16,7 +16,7 @@
 #include "publish_cache.h"
 #include "common/publish_lock.h"
 #include "common/publish_plan.h"
-#include "common/utf8.h"
+#include "common/wintext.h"
 
 /* Logs MSG_PUBLISH_FAILED for the step that failed and returns its code. */
 static DWORD failed(const WCHAR *step, DWORD err)

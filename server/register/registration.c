@@ -31,7 +31,7 @@
 #include "localserver32.h"
 #include "regsafe.h"
 #include "server/com/self_identity.h"
-#include "common/utf8.h"
+#include "common/wintext.h"
 #include "server/com/typelib.h"
 
 #include <oleauto.h>

@@ -8,7 +8,7 @@
 #include "common/console.h"
 #include "server/com/identity.h"
 #include "server/com/self_identity.h"
-#include "common/utf8.h"
+#include "common/wintext.h"
 
 #define MAX_SERVERS 64
 

@@ -26,13 +26,13 @@ int main(void)
     srunner_add_suite(sr, regsafe_suite());
 #ifdef _WIN32
     srunner_add_suite(sr, keygen_suite());
-    srunner_add_suite(sr, utf8_suite());
+    srunner_add_suite(sr, wintext_suite());
 #else
     /* Not a skip: the suite tests the patched libcrypto that ships in
      * empkp.exe, which only the Windows build links. */
     puts("keygen suite (test_keygen.c): in the Windows build only; this "
          "build links the system's unpatched libcrypto");
-    puts("utf8 suite (test_utf8.c): in the Windows build only; common/utf8.c "
+    puts("wintext suite (test_wintext.c): in the Windows build only; common/wintext.c "
          "is Windows code");
 #endif
     srunner_run_all(sr, CK_NORMAL);

@@ -19,7 +19,7 @@ Suite *benchstats_suite(void); /* test_benchstats.c: tests/bench/benchstats.c */
 Suite *regsafe_suite(void);   /* test_regsafe.c: server/register/regsafe.c */
 #ifdef _WIN32
 Suite *keygen_suite(void);    /* test_keygen.c: our patches to libcrypto's RSA keygen */
-Suite *utf8_suite(void);      /* test_utf8.c: common/utf8.c (Windows code) */
+Suite *wintext_suite(void);      /* test_wintext.c: common/wintext.c (Windows code) */
 #endif
 
 #endif

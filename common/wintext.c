@@ -1,5 +1,5 @@
-/* See utf8.h. */
-#include "utf8.h"
+/* See wintext.h. */
+#include "wintext.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -8,8 +8,8 @@
  * password, a decrypted credential, a private key) is wiped before it is
  * freed or goes out of scope: SecureZeroMemory in Windows code,
  * OPENSSL_cleanse in crypto/. */
-#ifndef EMPKP_UTF8_H
-#define EMPKP_UTF8_H
+#ifndef EMPKP_WINTEXT_H
+#define EMPKP_WINTEXT_H
 
 #include <windows.h>
 

@@ -1,5 +1,5 @@
 /* Text between our UTF-8 and the Windows API's UTF-16, and the system's
- * error text (common/utf8.c).  Windows code: in the cross-built runner
+ * error text (common/wintext.c).  Windows code: in the cross-built runner
  * only (under Wine), whose conversions of invalid input are Vista's. */
 #ifdef _WIN32
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 
 #include <check.h>
 
-#include "common/utf8.h"
+#include "common/wintext.h"
 #include "suites.h"
 
 START_TEST(test_round_trip)
@@ -122,9 +122,9 @@ START_TEST(test_error_text_one_format)
 }
 END_TEST
 
-Suite *utf8_suite(void)
+Suite *wintext_suite(void)
 {
-    Suite *s = suite_create("utf8");
+    Suite *s = suite_create("wintext");
     TCase *tc = tcase_create("core");
 
     tcase_add_test(tc, test_round_trip);
