@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# tests/layers.sh: do the folders keep their layers?  No build, no Wine: it
+# tests/layers.sh: do the folders keep their layers?  No Wine, nothing built: it
 # reads the #include lines of every tracked C file and header.
 #   - crypto/ includes only crypto/;
 #   - common/ (the shared layer) only common/ and crypto/;
 #   - tools/ (empkpcred's front end) only tools/, common/ and crypto/;
 #   - server/ only server/, common/, crypto/ and widl/windmc output;
 #   - no include cycle between folders (server/com <-> server/register...);
-#   - no folder of ours holds more than MAX_FILES files.
-# Each rule is checked on a made-up violation too, so that it can fail.
+#   - no folder of ours holds more than MAX_FILES files;
+#   - README.md's layout table names exactly the folders git ls-files has;
+#   - the build's generated header dependencies (make -n -W, after a build)
+#     recompile what includes a header, and only that.
+# Each include rule is checked on a made-up violation too, so that it can
+# fail.
 # Results go to $RESULTS (see lib.sh).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -76,3 +80,18 @@ missing=$(comm -23 <(tracked_folders) <(table_folders) | tr '\n' ' ')
 extra=$(comm -13 <(tracked_folders) <(table_folders) | tr '\n' ' ')
 WHY="not in the table: $missing" check "layers: README's layout table names every folder of git ls-files" test -z "$missing"
 WHY="in the table, not in git ls-files: $extra" check "layers: README's layout table names no folder that is gone" test -z "$extra"
+
+echo "== Build: generated header dependencies"
+# make -n -W HEADER: what a change of HEADER would recompile (nothing is
+# built or touched).  The two dependencies the hand-kept lists once missed,
+# and one object that must not follow.
+recompiled() { make -s -n -W "$1" ARCH=x86_64 arch-all 2>/dev/null | grep -o -- "-c -o build/x86_64/obj/[^ ]*\.o" | sed 's#.*/obj/##'; }
+if [[ -d $top/build/x86_64/obj ]]; then
+    objs=$(recompiled common/credcheck.h)
+    WHY="recompiled: $(tr '\n' ' ' <<<"$objs")" check "build: a change of common/credcheck.h recompiles server/diagnose/diagnose_key.o" grep -qx server/diagnose/diagnose_key.o <<<"$objs"
+    WHY="recompiled: $(tr '\n' ' ' <<<"$objs")" check "build: a change of common/credcheck.h leaves server/com/factory.o alone" bash -c '! grep -qx server/com/factory.o <<<"$1"' _ "$objs"
+    objs=$(recompiled common/faultpoint.h)
+    WHY="recompiled: $(tr '\n' ' ' <<<"$objs")" check "build: a change of common/faultpoint.h recompiles common/credstore.o" grep -qx common/credstore.o <<<"$objs"
+else
+    skip "build: generated header dependencies" "build/x86_64/obj is missing: run make first"
+fi
