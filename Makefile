@@ -294,11 +294,16 @@ WIN_CPPFLAGS := -D_WIN32_WINNT=0x0502 -DWINVER=0x0502 -DUNICODE -D_UNICODE \
 # never libssp-0.dll), whose few imports (CryptAcquireContextA, msvcrt's
 # _open/_write/_close) Windows 2000 has.
 WIN_HARDEN  := -fstack-protector-strong
-WIN_CFLAGS  := -std=gnu11 -O2 $(WARN) $(REPRO_CFLAGS) $(WIN_HARDEN)
+# Size (make bench's target: empkp.exe <= 1.5 MB; deps/patches/NOTES.md,
+# "Size"): our code at -Os, none of it hot (keygen is OpenSSL's);
+# --gc-sections drops the input sections nothing references, mostly each
+# object's "GCC: ..." string and libuuid's GUID tables (the linker script
+# KEEPs .ctors, .CRT, .tls, .rsrc).
+WIN_CFLAGS  := -std=gnu11 -Os $(WARN) $(REPRO_CFLAGS) $(WIN_HARDEN)
 # widl's C is not ours: built with -Werror all the same, but without the one
 # warning its generated casts always raise.
 GEN_CFLAGS  := -std=gnu11 -O2 $(WARN) -Wno-cast-function-type $(REPRO_CFLAGS) $(WIN_HARDEN)
-WIN_LDFLAGS := -static -static-libgcc $(WIN_HARDEN)
+WIN_LDFLAGS := -static -static-libgcc -Wl,--gc-sections $(WIN_HARDEN)
 CRYPTO_LIBS := $(OPENSSL)/lib/libcrypto.a -ladvapi32 -lcrypt32 -luser32 -lws2_32
 
 # widl output: header, GUIDs, proxy code, dlldata and the type library.
