@@ -375,6 +375,16 @@ ALL_WIN_OBJS := $(call objs,,$(SERVER_SRCS) $(COMMON_SRCS) $(CRYPTO_SRCS) $(TOOL
                 $(call objs,faults/,$(SERVER_SRCS) $(COMMON_SRCS) $(TOOL_SRCS))
 $(ALL_WIN_OBJS): $(OPENSSL)/include/openssl/configuration.h $(OPENSSL)/lib/libcrypto.a
 DEPFILES += $(ALL_WIN_OBJS:.o=.d)
+# The flags are a prerequisite too: flags.txt is rewritten only when the
+# compiler or a flag changes (as version.h), and then every object is
+# compiled again and every binary relinked; links take their inputs with
+# $(LINK_INPUTS), which leaves the stamp out.
+$(OBJ)/flags.txt: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(CC_WIN) $(WIN_CPPFLAGS) $(WIN_CFLAGS) $(GEN_CFLAGS)' '$(WIN_LDFLAGS)' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+$(ALL_WIN_OBJS) $(OBJ)/gen/empkp_i.o $(addprefix $(OBJ)/ps/,empkp_p.o empkp_i.o dlldata.o): $(OBJ)/flags.txt
+LINK_INPUTS = $(filter %.o %.a %.def,$^)
 
 # Resources: the type library inside empkp.exe, the event message table,
 # and VERSIONINFO (packaging/version.rc), compiled once per binary.
@@ -396,12 +406,12 @@ $(OBJ)/version-%.o: packaging/version.rc $(GEN)/version.h
 SERVER_LIBS := $(CRYPTO_LIBS) -lole32 -loleaut32 -luuid -lshell32
 SERVER_RES  := $(OBJ)/gen/empkp_i.o $(OBJ)/empkp_res.o $(OBJ)/messages_res.o
 $(OUT)/empkp.exe: $(call objs,,$(SERVER_SRCS)) $(SERVER_RES) $(OBJ)/version-exe.o $(LIBS_SHARED)
-	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $^ $(SERVER_LIBS)
+	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $(LINK_INPUTS) $(SERVER_LIBS)
 $(OUT)/empkpcred.exe: $(call objs,,$(TOOL_SRCS)) $(OBJ)/version-cred.o $(LIBS_SHARED)
-	$(CC_WIN) -municode $(WIN_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)
+	$(CC_WIN) -municode $(WIN_LDFLAGS) -o $@ $(LINK_INPUTS) $(CRYPTO_LIBS)
 $(OUT)/empkpps.dll: $(addprefix $(OBJ)/ps/,empkp_p.o empkp_i.o dlldata.o) $(OBJ)/version-ps.o \
                     proxystub/empkpps.def
-	$(CC_WIN) -shared $(WIN_LDFLAGS) -Wl,--enable-stdcall-fixup -o $@ $^ \
+	$(CC_WIN) -shared $(WIN_LDFLAGS) -Wl,--enable-stdcall-fixup -o $@ $(LINK_INPUTS) \
 	    -lrpcrt4 -loleaut32 -lole32 -luuid
 $(OUT)/empkp.tlb: $(GEN)/empkp.tlb
 	cp $< $@
@@ -431,20 +441,20 @@ $(OBJ)/unit/%.o: %.c | $(GEN_HDRS)
 	@mkdir -p $(@D)
 	$(CC_WIN) $(WIN_CPPFLAGS) -isystem $(CHECK)/include -D__USE_MINGW_ANSI_STDIO=1 \
 	    $(WIN_CFLAGS) $(DEPFLAGS) -c -o $@ $<
-$(UNIT_OBJS): $(OPENSSL)/include/openssl/configuration.h
+$(UNIT_OBJS): $(OPENSSL)/include/openssl/configuration.h $(OBJ)/flags.txt
 DEPFILES += $(UNIT_OBJS:.o=.d)
 $(TBIN)/unit.exe: $(UNIT_OBJS)
 	@mkdir -p $(@D)
-	$(CC_WIN) $(WIN_LDFLAGS) -o $@ $^ $(CHECK)/lib/libcheck.a -pthread $(CRYPTO_LIBS)
+	$(CC_WIN) $(WIN_LDFLAGS) -o $@ $(LINK_INPUTS) $(CHECK)/lib/libcheck.a -pthread $(CRYPTO_LIBS)
 
 # The fault-point builds of both programs (tests/publish-tests.sh,
 # tests/cred-tests.sh).
 $(TBIN)/empkp-faults.exe: $(call objs,faults/,$(SERVER_SRCS)) $(SERVER_RES) $(LIBS_FAULTS)
 	@mkdir -p $(@D)
-	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $^ $(SERVER_LIBS)
+	$(CC_WIN) -municode -mwindows $(WIN_LDFLAGS) -o $@ $(LINK_INPUTS) $(SERVER_LIBS)
 $(TBIN)/empkpcred-faults.exe: $(call objs,faults/,$(TOOL_SRCS)) $(LIBS_FAULTS)
 	@mkdir -p $(@D)
-	$(CC_WIN) -municode $(WIN_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS)
+	$(CC_WIN) -municode $(WIN_LDFLAGS) -o $@ $(LINK_INPUTS) $(CRYPTO_LIBS)
 
 # Each helper program from its one source, tests/e2e/NAME.c or
 # tests/pe/NAME.c, with the same flags as the shipped code (smash.exe, which
@@ -468,6 +478,7 @@ $(TBIN)/stress.exe:      HELPER_LIBS := -lole32 -luuid
 $(TBIN)/msgbox-text.exe: HELPER_LIBS := -luser32
 $(TBIN)/verinfo.exe:     HELPER_LIBS := -lversion
 $(addprefix $(TBIN)/,importkey.exe probe.exe capicred.exe regacl.exe regsd.exe): HELPER_LIBS := -ladvapi32
+$(HELPERS:%=$(TBIN)/%.exe): $(OBJ)/flags.txt
 DEPFILES += $(HELPERS:%=$(TBIN)/%.d)
 # badpe.exe is unfit on purpose (tests/pe/badpe.c), linked with everything
 # switched off (no time stamp either; -g keeps the build folder's path in
@@ -484,7 +495,7 @@ $(TBIN)/badpe.exe: tests/pe/badpe.c
 $(TBIN)/bench.exe: $(call objs,,tests/bench/bench.c tests/bench/benchstats.c) \
                    $(OBJ)/gen/empkp_i.o $(LIBS_SHARED)
 	@mkdir -p $(@D)
-	$(CC_WIN) $(WIN_LDFLAGS) -o $@ $^ $(CRYPTO_LIBS) -lole32 -loleaut32 -luuid -lpsapi
+	$(CC_WIN) $(WIN_LDFLAGS) -o $@ $(LINK_INPUTS) $(CRYPTO_LIBS) -lole32 -loleaut32 -luuid -lpsapi
 DEPFILES += $(patsubst %.c,$(OBJ)/%.d,tests/bench/bench.c tests/bench/benchstats.c)
 
 arch-demo:  $(TBIN)/msgbox-text.exe
