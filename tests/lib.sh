@@ -70,9 +70,19 @@ wine_prefix_new() {
     # No Mono or Gecko: they cannot be downloaded here, and nothing needs them.
     export WINEDLLOVERRIDES="mscoree,mshtml="
     wine_stop
-    rm -rf "$WINEPREFIX"
     mkdir -p "$(dirname "$WINEPREFIX")"
-    timeout 180 "$loader" wineboot -i >"$WINEPREFIX.boot.log" 2>&1 || return 1
+    # wineboot -i has once failed at random on a loaded machine ("could not
+    # load kernel32.dll, status c0000135") and cost a whole driver: a second
+    # try in a new folder, said on the terminal, the first log kept.
+    local try
+    for try in 1 2; do
+        rm -rf "$WINEPREFIX"
+        timeout 180 "$loader" wineboot -i >"$WINEPREFIX.boot.log" 2>&1 && break
+        [[ $try == 2 ]] && return 1
+        mv -f "$WINEPREFIX.boot.log" "$WINEPREFIX.boot-failed.log"
+        echo "  NOTE: wineboot failed in ${WINEPREFIX#"$top"/} ($(tail -n 1 "$WINEPREFIX.boot-failed.log")); trying once more"
+        timeout 30 wineserver -k >/dev/null 2>&1 || true
+    done
     # wineboot returns before the prefix is ready; the first program in a
     # half-made prefix can stall for minutes.
     timeout 180 wineserver -w
