@@ -84,8 +84,8 @@ LONG credstore_read(HKEY key, const WCHAR *name, struct credstore_value *v)
     LONG err;
 
     memset(v, 0, sizeof(*v));
-    err = exmpls_read_value(key, name, &v->type, &v->data, &v->len, &present);
-    if (err == EXMPLS_E_TOO_LARGE) {
+    err = regvalue_read(key, name, &v->type, &v->data, &v->len, &present);
+    if (err == REGVALUE_E_TOO_LARGE) {
         /* Refused, never cut; present, with its size, for the message. */
         v->present = 1;
         return err;

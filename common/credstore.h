@@ -60,9 +60,9 @@ struct credstore_value {
     DWORD len;
 };
 
-/* Reads one value through exmpls_read_value.  A missing value is
- * ERROR_SUCCESS with present = 0; one over EXMPLS_VALUE_MAX bytes is
- * refused: EXMPLS_E_TOO_LARGE, present = 1, len its size, no data.  Any
+/* Reads one value through regvalue_read.  A missing value is
+ * ERROR_SUCCESS with present = 0; one over REGVALUE_MAX bytes is
+ * refused: REGVALUE_E_TOO_LARGE, present = 1, len its size, no data.  Any
  * other error leaves v empty.  Free with credstore_value_free. */
 LONG credstore_read(HKEY key, const WCHAR *name, struct credstore_value *v);
 void credstore_value_free(struct credstore_value *v);

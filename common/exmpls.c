@@ -23,57 +23,9 @@ REGSAM exmpls_view(void)
     return 0;
 }
 
-static LONG open_exmpls(REGSAM access, HKEY *key)
+LONG exmpls_open(REGSAM access, HKEY *key)
 {
     return RegOpenKeyExW(HKEY_LOCAL_MACHINE, EXMPLS_KEY, 0, access | exmpls_view(), key);
-}
-
-LONG exmpls_read_value(HKEY key, const WCHAR *name, DWORD *type, BYTE **data, DWORD *len,
-                       BOOL *present)
-{
-    DWORD size = 0;
-    LONG err;
-    int tries;
-
-    *data = NULL;
-    *len = 0;
-    *present = FALSE;
-    *type = REG_NONE;
-    /* A size, then the read; a value that grew in between is sized again
-     * (a few times: a writer cannot keep us here). */
-    for (tries = 0; tries < 4; tries++) {
-        err = RegQueryValueExW(key, name, NULL, type, *data, &size);
-        if (err == ERROR_FILE_NOT_FOUND) {
-            free(*data);
-            *data = NULL;
-            *type = REG_NONE;
-            return ERROR_SUCCESS;
-        }
-        if (err == ERROR_SUCCESS && *data) {
-            *present = TRUE;
-            *len = size;
-            return ERROR_SUCCESS;
-        }
-        if (err != ERROR_SUCCESS && err != ERROR_MORE_DATA)
-            break;
-        free(*data);
-        *data = NULL;
-        if (size > EXMPLS_VALUE_MAX) {
-            /* Never read, never cut: the caller is told, with the size. */
-            *present = TRUE;
-            *len = size;
-            return EXMPLS_E_TOO_LARGE;
-        }
-        *data = malloc(size ? size : 1);
-        if (!*data)
-            return ERROR_NOT_ENOUGH_MEMORY;
-    }
-    if (err == ERROR_SUCCESS)
-        err = ERROR_MORE_DATA;   /* still growing after the last try */
-    free(*data);
-    *data = NULL;
-    *type = REG_NONE;
-    return err;
 }
 
 DWORD exmpls_read_data0(BYTE **data, DWORD *len, BOOL *present, BOOL *is_binary)
@@ -85,14 +37,14 @@ DWORD exmpls_read_data0(BYTE **data, DWORD *len, BOOL *present, BOOL *is_binary)
     *data = NULL;
     *len = 0;
     *present = *is_binary = FALSE;
-    err = open_exmpls(KEY_QUERY_VALUE, &key);
+    err = exmpls_open(KEY_QUERY_VALUE, &key);
     if (err == ERROR_FILE_NOT_FOUND)
         return ERROR_SUCCESS;
     if (err != ERROR_SUCCESS)
         return (DWORD)err;
-    err = exmpls_read_value(key, L"DATA0", &type, data, len, present);
+    err = regvalue_read(key, L"DATA0", &type, data, len, present);
     RegCloseKey(key);
-    if (err == EXMPLS_E_TOO_LARGE) {
+    if (err == REGVALUE_E_TOO_LARGE) {
         /* No key is that big: for Publish a DATA0 that is not the stored
          * key's (it rewrites it), for /diagnose a FAIL saying so. */
         *len = 0;
@@ -186,12 +138,12 @@ DWORD exmpls_read_data0_fast(HKEY *key, BYTE *buf, DWORD *size, BOOL *is_binary)
     LONG err = ERROR_SUCCESS;
 
     /* The reader's size rule holds here too (BUF is the caller's, and no
-     * larger than a key; see exmpls_read_value). */
+     * larger than a key; see regvalue_read). */
     *is_binary = FALSE;
-    if (*size > EXMPLS_VALUE_MAX)
-        return EXMPLS_E_TOO_LARGE;
+    if (*size > REGVALUE_MAX)
+        return REGVALUE_E_TOO_LARGE;
     if (!*key)
-        err = open_exmpls(KEY_QUERY_VALUE, key);
+        err = exmpls_open(KEY_QUERY_VALUE, key);
     if (err == ERROR_SUCCESS)
         err = query_value_once(*key, L"DATA0", &type, buf, size);
     /* A deleted and re-created ExMPLS (ERROR_KEY_DELETED) needs a new handle;
@@ -219,7 +171,7 @@ DWORD exmpls_write_data0(const BYTE *blob, DWORD len)
     /* An existing key is opened for what is used, KEY_SET_VALUE: an account
      * delegated set-value rights on it must not fail for WRITE_DAC, which
      * only a key created here needs (its DACL is set again below). */
-    err = open_exmpls(KEY_SET_VALUE, &key);
+    err = exmpls_open(KEY_SET_VALUE, &key);
     if (err != ERROR_SUCCESS)
         key = NULL;
     if (err == ERROR_FILE_NOT_FOUND) {
@@ -250,7 +202,7 @@ DWORD exmpls_check_writable(void)
 
     if (FAULT_FAIL("exmpls-write"))
         return ERROR_ACCESS_DENIED;
-    err = open_exmpls(KEY_SET_VALUE, &key);
+    err = exmpls_open(KEY_SET_VALUE, &key);
     if (err == ERROR_FILE_NOT_FOUND)
         err = RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft", 0,
                             KEY_CREATE_SUB_KEY | exmpls_view(), &key);
@@ -268,7 +220,7 @@ DWORD exmpls_delete_values(void)
 
     if (FAULT_FAIL("exmpls-write"))
         return ERROR_ACCESS_DENIED;
-    err = open_exmpls(KEY_SET_VALUE, &key);
+    err = exmpls_open(KEY_SET_VALUE, &key);
     if (err == ERROR_FILE_NOT_FOUND)
         return ERROR_SUCCESS;
     if (err != ERROR_SUCCESS)

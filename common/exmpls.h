@@ -6,6 +6,8 @@
 
 #include <windows.h>
 
+#include "regvalue.h"   /* REGVALUE_MAX, REGVALUE_E_TOO_LARGE */
+
 #define EXMPLS_KEY    L"SOFTWARE\\Microsoft\\ExMPLS"
 /* ExMPLS is created with this DACL, protected from inheritance: full control
  * for SYSTEM and Administrators, nobody else.  An existing key's DACL is
@@ -16,25 +18,16 @@
  * does not know the flag. */
 REGSAM exmpls_view(void);
 
-/* The one reader of a registry value in both programs (DATA0..3 and the
- * journal's copies, through credstore_read too).  NAME of KEY, whole:
- * *data malloc'd (free()), *len bytes, *type, *present TRUE.  No such value:
- * ERROR_SUCCESS with *present FALSE.  A value over EXMPLS_VALUE_MAX bytes is
- * never read, let alone cut: EXMPLS_E_TOO_LARGE with *present TRUE, *len its
- * size and *data NULL; each caller says what that means for it.  A value
- * that grows between the size and the read is sized again. */
-#define EXMPLS_VALUE_MAX    (64u * 1024u)   /* no key or ciphertext is near it */
-#define EXMPLS_E_TOO_LARGE  ERROR_INVALID_DATA
-LONG exmpls_read_value(HKEY key, const WCHAR *name, DWORD *type, BYTE **data, DWORD *len,
-                       BOOL *present);
+/* ExMPLS opened for ACCESS in that view. */
+LONG exmpls_open(REGSAM access, HKEY *key);
 
 /* DATA0 as stored: *data is malloc'd (free()) when *present.  A DATA0 over
- * EXMPLS_VALUE_MAX is reported present but not read (ERROR_SUCCESS, *data
+ * REGVALUE_MAX is reported present but not read (ERROR_SUCCESS, *data
  * NULL, *is_binary FALSE): Publish rewrites it from the stored key, /diagnose
  * says it is too large to be a key. */
 DWORD exmpls_read_data0(BYTE **data, DWORD *len, BOOL *present, BOOL *is_binary);
 
-/* One read of DATA0 into BUF (*SIZE bytes in, at most EXMPLS_VALUE_MAX; the
+/* One read of DATA0 into BUF (*SIZE bytes in, at most REGVALUE_MAX; the
  * value's size out) through
  * *KEY, opened on first use and kept; closed and set to NULL on any failure.
  * For Publish's fast path (publish_cache.c), where the usual open/size/read/

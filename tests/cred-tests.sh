@@ -247,7 +247,7 @@ exmpls_set DATA0 "${data0:0:550}"
 refused "DATA0 truncated" 3 'DATA0' "$pw" set /domain:D /user:U
 exmpls_set DATA0 "07${data0:2}"
 refused "DATA0 of the wrong blob type" 3 'not PUBLICKEYBLOB' "$pw" set /domain:D /user:U
-# The registry reader's size limit (EXMPLS_VALUE_MAX, 64 KiB): a DATA0 of
+# The registry reader's size limit (REGVALUE_MAX, 64 KiB): a DATA0 of
 # that size is read (and is no key blob), one byte more is not read at all.
 helper "$log/big.out" probe.exe big-value DATA0 65536
 refused "DATA0 of 64 KiB: read, not a key" 3 'not a public key empkpcred can use' "$pw" set /domain:D /user:U

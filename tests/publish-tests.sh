@@ -55,7 +55,7 @@ for damage in deleted truncated other-key not-binary oversized; do
         truncated) exmpls_set DATA0 "${first:0:200}" ;;
         other-key) probe other-blob >/dev/null ;;
         not-binary) exmpls_del DATA0; wrun 60 "$log/reg.out" "${REG[@]}" add "$EXMPLS" /v DATA0 /t REG_SZ /d "$first" /f /reg:64 ;;
-        # over the registry reader's limit (EXMPLS_VALUE_MAX): not read, rewritten
+        # over the registry reader's limit (REGVALUE_MAX): not read, rewritten
         oversized) probe big-value DATA0 65537 >/dev/null ;;
     esac
     publish_cmd

@@ -20,6 +20,7 @@
 #include "common/publish_lock.h"
 #include "common/publish_plan.h"
 #include "common/exmpls.h"
+#include "common/regvalue.h"
 #include "common/settings.h"
 #include "common/wintext.h"
 
@@ -371,11 +372,11 @@ static int run_set(struct set_job *job)
         err = credstore_read(job->exmpls, CREDSTORE_DATA0, &job->data0);
     if (err == ERROR_ACCESS_DENIED)
         return refuse_denied(job, "reading");
-    if (err == EXMPLS_E_TOO_LARGE && job->data0.present) {
+    if (err == REGVALUE_E_TOO_LARGE && job->data0.present) {
         say(1, "empkpcred: DATA0 %s is %lu bytes, larger than any public key (the registry is "
                "read up to %u bytes).\nRun empkp's Publish again to rewrite it. Nothing was "
                "written.\n", where(job->server, w, sizeof(w)), (unsigned long)job->data0.len,
-            EXMPLS_VALUE_MAX);
+            REGVALUE_MAX);
         return CREDEXIT_BAD_DATA0;
     }
     if (err != ERROR_SUCCESS) {
