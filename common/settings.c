@@ -2,10 +2,10 @@
 #include "settings.h"
 
 #include "exmpls.h"
+#include "regvalue.h"
 
 DWORD settings_read_key_bits(BOOL *present, BOOL *is_dword, DWORD *value)
 {
-    DWORD type, size = sizeof(*value);
     HKEY key;
     LONG err;
 
@@ -16,17 +16,7 @@ DWORD settings_read_key_bits(BOOL *present, BOOL *is_dword, DWORD *value)
         return ERROR_SUCCESS;
     if (err != ERROR_SUCCESS)
         return (DWORD)err;
-    err = RegQueryValueExW(key, L"KeyBits", NULL, &type, (BYTE *)value, &size);
+    err = regvalue_read_dword(key, L"KeyBits", present, is_dword, value);
     RegCloseKey(key);
-    if (err == ERROR_FILE_NOT_FOUND)
-        return ERROR_SUCCESS;
-    *present = TRUE;
-    if (err == ERROR_MORE_DATA) {  /* not a DWORD: present, and refused */
-        *value = 0;
-        return ERROR_SUCCESS;
-    }
-    if (err != ERROR_SUCCESS)
-        return (DWORD)err;
-    *is_dword = type == REG_DWORD && size == sizeof(*value);
-    return ERROR_SUCCESS;
+    return (DWORD)err;
 }

@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/regvalue.h"
 #include "dcom_perm.h"
 #include "server/com/self_identity.h"
 
 #define OLE_KEY      L"SOFTWARE\\Microsoft\\Ole"
-#define SD_MAX       (64u * 1024u)
 #define TOKEN_MAX    64
 #define SID_MAX      68
 
@@ -143,28 +143,27 @@ static void resolve_account(struct account *a)
 }
 
 /* A REG_BINARY value: *present, and a malloc'd copy (NULL when it is not
- * REG_BINARY or larger than SD_MAX). */
+ * REG_BINARY, larger than REGVALUE_MAX or could not be read). */
 static void read_binary(const WCHAR *path, const WCHAR *name, struct dcom_value *v)
 {
-    DWORD type, size = 0;
-    unsigned char *buf;
+    DWORD type, size;
+    BYTE *buf;
+    BOOL present;
     HKEY key;
+    LONG err;
 
     memset(v, 0, sizeof(*v));
     if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_QUERY_VALUE, &key) != ERROR_SUCCESS)
         return;
-    if (RegQueryValueExW(key, name, NULL, &type, NULL, &size) == ERROR_SUCCESS) {
-        v->present = 1;
-        if (type == REG_BINARY && size <= SD_MAX && (buf = malloc(size ? size : 1))) {
-            if (RegQueryValueExW(key, name, NULL, &type, buf, &size) == ERROR_SUCCESS && type == REG_BINARY) {
-                v->sd = buf;
-                v->len = size;
-            } else {
-                free(buf);
-            }
-        }
-    }
+    err = regvalue_read(key, name, &type, &buf, &size, &present);
     RegCloseKey(key);
+    v->present = present;
+    if (err == ERROR_SUCCESS && present && type == REG_BINARY) {
+        v->sd = buf;
+        v->len = size;
+    } else {
+        free(buf);
+    }
 }
 
 static void free_value(struct dcom_value *v)
@@ -185,7 +184,6 @@ static void read_rules(const struct diag_facts *f, struct rules *r)
     static const WCHAR *const def_names[2] = { L"DefaultLaunchPermission", L"DefaultAccessPermission" };
     static const WCHAR *const limit_names[2] = { L"MachineLaunchRestriction", L"MachineAccessRestriction" };
     WCHAR value[8], appid[39];
-    DWORD type, size = sizeof(value) - sizeof(WCHAR);
     HKEY key;
     int k;
 
@@ -199,11 +197,11 @@ static void read_rules(const struct diag_facts *f, struct rules *r)
         read_binary(OLE_KEY, limit_names[k], &r->limit[k]);
     }
     if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, OLE_KEY, 0, KEY_QUERY_VALUE, &key) == ERROR_SUCCESS) {
-        if (RegQueryValueExW(key, L"EnableDCOM", NULL, &type, (BYTE *)value, &size) == ERROR_SUCCESS &&
-            type == REG_SZ) {
-            value[size / sizeof(WCHAR)] = 0;
+        DWORD type;
+
+        if (regvalue_read_string(key, L"EnableDCOM", value, ARRAYSIZE(value), &type) == ERROR_SUCCESS &&
+            type == REG_SZ)
             utf8_from_wide_buf(value, r->enable_dcom, sizeof(r->enable_dcom));
-        }
         RegCloseKey(key);
     }
 }

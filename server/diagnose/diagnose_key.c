@@ -10,6 +10,7 @@
 
 #include "common/credcheck.h"
 #include "common/exmpls.h"
+#include "common/regvalue.h"
 #include "common/keystore.h"
 
 /* The single place where DATA1..3 are decrypted: the server-side
@@ -124,13 +125,13 @@ static void read_credential_sizes(HKEY key, int present[3], unsigned long size[3
 {
     static const WCHAR *const names[3] = { L"DATA1", L"DATA2", L"DATA3" };
     DWORD type, bytes;
+    BOOL here;
     int i;
 
     for (i = 0; i < 3; i++) {
-        bytes = 0;
-        /* No buffer: Windows reports the size and type, not the data. */
-        present[i] = RegQueryValueExW(key, names[i], NULL, &type, NULL, &bytes) == ERROR_SUCCESS;
-        size[i] = present[i] ? bytes : 0;
+        regvalue_size(key, names[i], &here, &type, &bytes);
+        present[i] = here;
+        size[i] = bytes;
     }
 }
 
@@ -146,7 +147,7 @@ void diagnose_key_checks(struct diag_result *results, struct diag_facts *facts)
     unsigned bits = 0;
     HKEY key;
 
-    err = (DWORD)RegOpenKeyExW(HKEY_LOCAL_MACHINE, EXMPLS_KEY, 0, KEY_QUERY_VALUE | exmpls_view(), &key);
+    err = (DWORD)exmpls_open(KEY_QUERY_VALUE, &key);
     if (err == ERROR_SUCCESS) {
         exmpls = TRUE;
         read_credential_sizes(key, cred_present, cred_size);

@@ -12,6 +12,7 @@
 #include "server/register/registration.h"
 #include "pe_check.h"
 #include "server/com/self_identity.h"
+#include "common/regvalue.h"
 #include "common/wintext.h"
 
 #define PATH_CHARS         (MAX_PATH * 2)
@@ -30,12 +31,13 @@ static const struct {
       IDENTITY_EXCHKP, "Exchange 2000 with MOM 2000 SP1" },
 };
 
-/* A string value under HKCR, REG_EXPAND_SZ expanded.  *key_exists (may be
- * NULL) tells whether the key itself is there. */
+/* A string value under HKCR, REG_EXPAND_SZ expanded; FALSE when absent, not
+ * a string or longer than OUT (never cut).  *key_exists (may be NULL) tells
+ * whether the key itself is there. */
 static BOOL hkcr_string(const WCHAR *path, const WCHAR *name, WCHAR *out, DWORD size, BOOL *key_exists)
 {
     WCHAR raw[1024];
-    DWORD type, bytes = sizeof(raw) - sizeof(WCHAR), n;
+    DWORD type, n;
     HKEY key;
     LONG err;
 
@@ -46,13 +48,14 @@ static BOOL hkcr_string(const WCHAR *path, const WCHAR *name, WCHAR *out, DWORD 
         return FALSE;
     if (key_exists)
         *key_exists = TRUE;
-    err = RegQueryValueExW(key, name, NULL, &type, (BYTE *)raw, &bytes);
+    err = regvalue_read_string(key, name, raw, ARRAYSIZE(raw), &type);
     RegCloseKey(key);
-    if (err != ERROR_SUCCESS || (type != REG_SZ && type != REG_EXPAND_SZ))
+    if (err != ERROR_SUCCESS)
         return FALSE;
-    raw[bytes / sizeof(WCHAR)] = 0;
     if (type == REG_SZ) {
-        lstrcpynW(out, raw, (int)size);
+        if (wcslen(raw) >= size)
+            return FALSE;
+        lstrcpyW(out, raw);
         return TRUE;
     }
     n = ExpandEnvironmentStringsW(raw, out, size);

@@ -28,6 +28,7 @@
 #include "empkp.h"
 #include "server/publish/eventlog.h"
 #include "common/faultpoint.h"
+#include "common/regvalue.h"
 #include "localserver32.h"
 #include "regsafe.h"
 #include "server/com/self_identity.h"
@@ -168,22 +169,19 @@ static DWORD delete_classes_key(const WCHAR *a, const WCHAR *b)
     return (DWORD)delete_tree(HKEY_LOCAL_MACHINE, path, 0);
 }
 
-/* Reads a REG_SZ under HKLM\SOFTWARE\Classes\<a>\<b>[\<c>]; "" when absent. */
+/* Reads a REG_SZ under HKLM\SOFTWARE\Classes\<a>\<b>[\<c>]; "" when absent,
+ * not a string or longer than OUT. */
 static void get_string(const WCHAR *a, const WCHAR *b, const WCHAR *c, const WCHAR *name,
                        WCHAR *out, DWORD size)
 {
     WCHAR path[256];
-    DWORD type, bytes = (size - 1) * sizeof(WCHAR);
     HKEY key;
 
     out[0] = 0;
     classes_path(path, ARRAYSIZE(path), a, b, c);
     if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_QUERY_VALUE, &key) != ERROR_SUCCESS)
         return;
-    if (RegQueryValueExW(key, name, NULL, &type, (BYTE *)out, &bytes) != ERROR_SUCCESS ||
-        (type != REG_SZ && type != REG_EXPAND_SZ))
-        bytes = 0;
-    out[bytes / sizeof(WCHAR)] = 0;
+    regvalue_read_string(key, name, out, size, NULL);
     RegCloseKey(key);
 }
 
@@ -217,22 +215,19 @@ static DWORD set_event_message_file(const WCHAR *exe_path)
     return (DWORD)err;
 }
 
-/* EventMessageFile of our event source; FALSE when absent or not a string. */
+/* EventMessageFile of our event source; FALSE when absent, not a string or
+ * longer than OUT. */
 static BOOL read_event_message_file(WCHAR *out, DWORD size)
 {
-    DWORD type, bytes = (size - 1) * sizeof(WCHAR);
     HKEY key;
     LONG err;
 
     out[0] = 0;
     if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, EVENT_SOURCE_KEY, 0, KEY_QUERY_VALUE, &key) != ERROR_SUCCESS)
         return FALSE;
-    err = RegQueryValueExW(key, L"EventMessageFile", NULL, &type, (BYTE *)out, &bytes);
+    err = regvalue_read_string(key, L"EventMessageFile", out, size, NULL);
     RegCloseKey(key);
-    if (err != ERROR_SUCCESS || (type != REG_SZ && type != REG_EXPAND_SZ))
-        return FALSE;
-    out[bytes / sizeof(WCHAR)] = 0;
-    return TRUE;
+    return err == ERROR_SUCCESS;
 }
 
 /* The program the other identity's LocalServer32 names, when that identity
