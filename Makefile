@@ -75,7 +75,7 @@ DEPFLAGS := -MMD -MP
 # shared layer (common/), which uses crypto/; nothing points the other way
 # (tests/layers.sh checks the includes).
 CRYPTO_SRCS := $(wildcard crypto/*.c)
-COMMON_SRCS := $(wildcard common/*.c)
+COMMON_SRCS := $(wildcard common/*.c common/*/*.c)
 SERVER_SRCS := $(wildcard server/*.c server/*/*.c)
 TOOL_SRCS   := $(wildcard tools/*.c)
 

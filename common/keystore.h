@@ -38,7 +38,7 @@
 enum store_state keystore_read_public(BYTE **blob, DWORD *len, DWORD *err);
 /* The same look, with the container kept open for using the key: what
  * "empkpcred verify", "empkpcred set" and /diagnose's credentials check
- * (common/credcheck.c) decrypt and compare with.  STORE_PRESENT: K holds
+ * (common/cred/credcheck.c) decrypt and compare with.  STORE_PRESENT: K holds
  * the context, the key and its PUBLICKEYBLOB (malloc'd), all freed by
  * keystore_close.  Otherwise K is empty (keystore_close harmless) and *err,
  * SD_TEXT and WHY are as keystore_read_public_ex gives them. */

@@ -4,7 +4,7 @@
  * arches.
  *
  * The contract with the decrypting side (CryptDecrypt with the stored key,
- * common/credcheck.c; packaging/MANUAL.txt, "The credentials tool"):
+ * common/cred/credcheck.c; packaging/MANUAL.txt, "The credentials tool"):
  *   - each value is RSA PKCS#1 v1.5 (block type 2) encrypted to DATA0's key,
  *     one RSA block per value, exactly modulus-length bytes;
  *   - the ciphertext is stored little-endian, i.e. byte-reversed from

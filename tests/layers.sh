@@ -2,9 +2,10 @@
 # tests/layers.sh: do the folders keep their layers?  No Wine, nothing built: it
 # reads the #include lines of every tracked C file and header.
 #   - crypto/ includes only crypto/;
-#   - common/ (the shared layer) only common/ and crypto/;
-#   - tools/ (empkpcred's front end) only tools/, common/ and crypto/;
-#   - server/ only server/, common/, crypto/ and widl/windmc output;
+#   - common/ and its subfolders (the shared layer) only common/, common/*
+#     and crypto/;
+#   - tools/ (empkpcred's front end) only tools/, common/, common/* and crypto/;
+#   - server/ only server/, common/, common/*, crypto/ and widl/windmc output;
 #   - no include cycle between folders (server/com <-> server/register...);
 #   - no folder of ours holds more than MAX_FILES files;
 #   - README.md's layout table names exactly the folders git ls-files has;
@@ -41,9 +42,9 @@ allowed() {
     [[ $from == "$to" ]] && return 0
     case $from in
         crypto) return 1 ;;
-        common) [[ $to == crypto ]] ;;
-        tools)  [[ $to == common || $to == crypto ]] ;;
-        server|server/*) [[ $to == server || $to == server/* || $to == common || $to == crypto || $to == gen ]] ;;
+        common|common/*) [[ $to == common || $to == common/* || $to == crypto ]] ;;
+        tools)  [[ $to == common || $to == common/* || $to == crypto ]] ;;
+        server|server/*) [[ $to == server || $to == server/* || $to == common || $to == common/* || $to == crypto || $to == gen ]] ;;
         *) return 0 ;;   # tests/, packaging/: anything
     esac
 }
@@ -52,7 +53,7 @@ violations() { local a b; sort -u | while read -r a b; do allowed "$a" "$b" || e
 # cycles < edges: folders on an include cycle (tsort names them).
 cycles() { awk '$1 != $2 && $2 != "gen"' | sort -u | tsort 2>&1 >/dev/null | grep -v '^tsort: .*: input contains a loop:$' | sed 's/^tsort: //'; }
 
-sources=$(git ls-files 'crypto/*.[ch]' 'common/*.[ch]' 'tools/*.[ch]' 'server/*.[ch]' 'server/*/*.[ch]')
+sources=$(git ls-files 'crypto/*.[ch]' 'common/*.[ch]' 'common/*/*.[ch]' 'tools/*.[ch]' 'server/*.[ch]' 'server/*/*.[ch]')
 all_edges=$(edges <<<"$sources")
 bad=$(violations <<<"$all_edges")
 WHY="includes against the layers: $(tr '\n' ';' <<<"$bad")" check "layers: every include points down (crypto <- common <- server, tools)" test -z "$bad"
@@ -62,6 +63,8 @@ WHY="include cycle through: $(tr '\n' ' ' <<<"$loops")" check "layers: no includ
 # and two folders that include each other.
 made_up=$(violations <<<"common server/com")
 check "layers: a made-up common -> server/com include is refused" test "$made_up" = "common -> server/com"
+made_up=$(violations <<<$'common/cred server\ncommon/cred tools\ncommon/cred common\ncommon/cred crypto')
+WHY="refused: $(tr '\n' ';' <<<"$made_up")" check "layers: a made-up common/cred -> server or tools include is refused, -> common, crypto allowed" test "$made_up" = $'common/cred -> server\ncommon/cred -> tools'
 made_up=$(cycles <<<$'server/com server/register\nserver/register server/com')
 check "layers: a made-up server/com <-> server/register cycle is found" test -n "$made_up"
 
@@ -87,11 +90,11 @@ echo "== Build: generated header dependencies"
 # and one object that must not follow.
 recompiled() { make -s -n -W "$1" ARCH=x86_64 arch-all 2>/dev/null | grep -o -- "-c -o build/x86_64/obj/[^ ]*\.o" | sed 's#.*/obj/##'; }
 if [[ -d $top/build/x86_64/obj ]]; then
-    objs=$(recompiled common/credcheck.h)
-    WHY="recompiled: $(tr '\n' ' ' <<<"$objs")" check "build: a change of common/credcheck.h recompiles server/diagnose/diagnose_key.o" grep -qx server/diagnose/diagnose_key.o <<<"$objs"
-    WHY="recompiled: $(tr '\n' ' ' <<<"$objs")" check "build: a change of common/credcheck.h leaves server/com/factory.o alone" bash -c '! grep -qx server/com/factory.o <<<"$1"' _ "$objs"
+    objs=$(recompiled common/cred/credcheck.h)
+    WHY="recompiled: $(tr '\n' ' ' <<<"$objs")" check "build: a change of common/cred/credcheck.h recompiles server/diagnose/diagnose_key.o" grep -qx server/diagnose/diagnose_key.o <<<"$objs"
+    WHY="recompiled: $(tr '\n' ' ' <<<"$objs")" check "build: a change of common/cred/credcheck.h leaves server/com/factory.o alone" bash -c '! grep -qx server/com/factory.o <<<"$1"' _ "$objs"
     objs=$(recompiled common/faultpoint.h)
-    WHY="recompiled: $(tr '\n' ' ' <<<"$objs")" check "build: a change of common/faultpoint.h recompiles common/credstore.o" grep -qx common/credstore.o <<<"$objs"
+    WHY="recompiled: $(tr '\n' ' ' <<<"$objs")" check "build: a change of common/faultpoint.h recompiles common/cred/credstore.o" grep -qx common/cred/credstore.o <<<"$objs"
 else
     skip "build: generated header dependencies" "build/x86_64/obj is missing: run make first"
 fi

@@ -8,13 +8,13 @@
 #include <string.h>
 #include <wincrypt.h>
 
-#include "common/credcheck.h"
+#include "common/cred/credcheck.h"
 #include "common/exmpls.h"
 #include "common/regvalue.h"
 #include "common/keystore.h"
 
 /* The single place where DATA1..3 are decrypted: the server-side
- * check (common/credcheck.c, the same as "empkpcred verify"), which wipes
+ * check (common/cred/credcheck.c, the same as "empkpcred verify"), which wipes
  * what it decrypts.  Only its verdict is printed, never the values (not
  * even the domain and user name it hands back).  Decryptability does not
  * change the verdict (event 9986 comes before any credentials exist), so

@@ -14,7 +14,7 @@
 #include "crypto/credblob.h"
 #include "credstore.h"
 #include "crypto/keyblob.h"
-#include "keystore.h"
+#include "common/keystore.h"
 
 const char *credcheck_result_str(enum credcheck_result result)
 {

@@ -3,8 +3,9 @@
  * Only ciphertexts and DATA0 pass through here: nothing to wipe. */
 #include "credstore.h"
 
-#include "exmpls.h"
-#include "faultpoint.h"
+#include "common/exmpls.h"
+#include "common/faultpoint.h"
+#include "common/regvalue.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -19,13 +19,13 @@
  * never touched).  `verify` reports a journal it finds.
  *
  * Depends on nothing but the Win32 registry API, so empkp.exe could reuse
- * it (see common/credcheck.h). */
+ * it (see common/cred/credcheck.h). */
 #ifndef EMPKP_CREDSTORE_H
 #define EMPKP_CREDSTORE_H
 
 #include <windows.h>
 
-#include "exmpls.h"
+#include "common/exmpls.h"
 
 #define CREDSTORE_KEY      EXMPLS_KEY
 #define CREDSTORE_DATA0    L"DATA0"

@@ -3,7 +3,7 @@
  * crypto/credblob.h defines it?
  *
  * Windows only (CryptoAPI, registry); depends on common/keystore.h,
- * crypto/ and common/credstore.h, not on empkpcred.exe's main, so that
+ * crypto/ and common/cred/credstore.h, not on empkpcred.exe's main, so that
  * empkp.exe can offer the same check (/verify, /diagnose) by linking
  * credcheck.c and credstore.c.  Prints nothing: the caller words the
  * report.  The password is decrypted into a buffer that is wiped at once;
@@ -14,7 +14,7 @@
 #include <windows.h>
 
 #include "credstore.h"
-#include "publish_plan.h"
+#include "common/publish_plan.h"
 
 enum credcheck_result {
     CREDCHECK_OK,           /* all three decrypt to UTF-16LE text */
