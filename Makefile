@@ -90,7 +90,7 @@ LOGIC_SRCS := crypto/keyblob.c crypto/credblob.c common/publish_plan.c common/sd
               tests/bench/benchstats.c
 UNIT_SRCS  := $(wildcard tests/unit/*.c) $(LOGIC_SRCS)
 # Windows code that the cross-built unit tests reach as well (under Wine).
-WIN_UNIT_SRCS := common/wintext.c
+WIN_UNIT_SRCS := common/wintext.c common/regvalue.c
 
 # The Windows test programs (never shipped): each tests/e2e/NAME.c or
 # tests/pe/NAME.c becomes build/ARCH/tests/NAME.exe by one pattern rule.

@@ -27,6 +27,7 @@ int main(void)
 #ifdef _WIN32
     srunner_add_suite(sr, keygen_suite());
     srunner_add_suite(sr, wintext_suite());
+    srunner_add_suite(sr, regvalue_suite());
 #else
     /* Not a skip: the suite tests the patched libcrypto that ships in
      * empkp.exe, which only the Windows build links. */
@@ -34,6 +35,8 @@ int main(void)
          "build links the system's unpatched libcrypto");
     puts("wintext suite (test_wintext.c): in the Windows build only; common/wintext.c "
          "is Windows code");
+    puts("regvalue suite (test_regvalue.c): in the Windows build only; common/regvalue.c "
+         "is Windows code (the registry)");
 #endif
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -20,6 +20,7 @@ Suite *regsafe_suite(void);   /* test_regsafe.c: server/register/regsafe.c */
 #ifdef _WIN32
 Suite *keygen_suite(void);    /* test_keygen.c: our patches to libcrypto's RSA keygen */
 Suite *wintext_suite(void);      /* test_wintext.c: common/wintext.c (Windows code) */
+Suite *regvalue_suite(void);     /* test_regvalue.c: common/regvalue.c (Windows code) */
 #endif
 
 #endif
