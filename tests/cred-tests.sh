@@ -253,7 +253,7 @@ helper "$log/big.out" probe.exe big-value DATA0 65536
 refused "DATA0 of 64 KiB: read, not a key" 3 'not a public key empkpcred can use' "$pw" set /domain:D /user:U
 helper "$log/big.out" probe.exe big-value DATA0 65537
 refused "DATA0 over 64 KiB: not read" 3 'DATA0 on this computer is 65537 bytes, larger than any public key' "$pw" set /domain:D /user:U
-verify_is "DATA0 over 64 KiB: verify refuses to read it" 1 'the check failed'
+verify_is "DATA0 over 64 KiB: verify refuses to read it, as set does" 3 'DATA0 on this computer is 65537 bytes, larger than any public key'
 exmpls_del DATA0
 refused "ExMPLS without DATA0" 2 '9986' "$pw" set /domain:D /user:U
 publish   # DATA0 back from the stored key

@@ -20,7 +20,8 @@ enum credexit {
     CREDEXIT_OK          = 0,   /* set: DATA1..3 written; verify: all three decrypt */
     CREDEXIT_FAILED      = 1,   /* anything else; the message names the Win32 error */
     CREDEXIT_NO_DATA0    = 2,   /* no ExMPLS key or no DATA0: Publish has not run (event 9986) */
-    CREDEXIT_BAD_DATA0   = 3,   /* DATA0 is not a PUBLICKEYBLOB we accept */
+    CREDEXIT_BAD_DATA0   = 3,   /* set: DATA0 is not a PUBLICKEYBLOB we accept;
+                                   set, verify: DATA0 is over 64 KiB, not read */
     CREDEXIT_TOO_LONG    = 4,   /* a value does not fit the key (modulus bytes - 11) */
     CREDEXIT_DENIED      = 5,   /* access denied (registry or key container) */
     CREDEXIT_NO_SERVER   = 6,   /* /server: the remote registry cannot be reached */

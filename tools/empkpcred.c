@@ -531,6 +531,12 @@ static int run_verify(void)
                "Publish).\n");
         rc = CREDEXIT_NO_DATA0;
         break;
+    case CREDCHECK_BAD_DATA0:
+        say(1, "empkpcred: DATA0 on this computer is %lu bytes, larger than any public key "
+               "(the registry is read up to %u bytes).\nRun empkp's Publish again to rewrite "
+               "it, then set the credentials again.\n", (unsigned long)r.data0_len, REGVALUE_MAX);
+        rc = CREDEXIT_BAD_DATA0;
+        break;
     case CREDCHECK_NO_KEY:
         say(1, "empkpcred: the stored private key is missing (machine key container "
                "\"EMPKP PubKeyPublisher\": %s),\nso nothing can decrypt DATA1..3. Run Publish "

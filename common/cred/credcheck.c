@@ -15,12 +15,14 @@
 #include "credstore.h"
 #include "crypto/keyblob.h"
 #include "common/keystore.h"
+#include "common/regvalue.h"
 
 const char *credcheck_result_str(enum credcheck_result result)
 {
     switch (result) {
     case CREDCHECK_OK:          return "the credentials decrypt";
     case CREDCHECK_NO_DATA0:    return "no public key has been published (DATA0)";
+    case CREDCHECK_BAD_DATA0:   return "DATA0 is larger than any public key";
     case CREDCHECK_NO_KEY:      return "the stored private key is missing";
     case CREDCHECK_DENIED:      return "access denied";
     case CREDCHECK_UNTRUSTED:   return "the key container's owner or DACL is not trusted";
@@ -208,6 +210,12 @@ enum credcheck_result credcheck_run(struct credcheck_report *r)
         goto done;
     }
     lerr = credstore_read(exmpls, CREDSTORE_DATA0, &data0);
+    if (lerr == REGVALUE_E_TOO_LARGE && data0.present) {
+        /* Not read: what set refuses with the same words (exit 3). */
+        r->data0_len = data0.len;
+        finish(r, CREDCHECK_BAD_DATA0, (DWORD)lerr);
+        goto done;
+    }
     for (i = 0; i < 3 && lerr == ERROR_SUCCESS; i++)
         lerr = credstore_read(exmpls, credstore_names[i], &value[i]);
     if (lerr != ERROR_SUCCESS) {

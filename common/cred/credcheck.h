@@ -20,6 +20,8 @@ enum credcheck_result {
     CREDCHECK_OK,           /* all three decrypt to UTF-16LE text */
     CREDCHECK_NO_DATA0,     /* no ExMPLS key, or neither DATA0 nor a stored key:
                                Publish has not run (no event 9986 yet) */
+    CREDCHECK_BAD_DATA0,    /* DATA0 is over REGVALUE_MAX bytes: not read, no
+                               public key is that large (.data0_len) */
     CREDCHECK_NO_KEY,       /* DATA0 is there but the key container or its
                                AT_KEYEXCHANGE key is not */
     CREDCHECK_DENIED,       /* registry or key container: access denied */
@@ -53,6 +55,7 @@ struct credcheck_report {
     DWORD error;                    /* the Win32/CryptoAPI error behind it, or 0 */
     enum data0_state data0;         /* DATA0 against the stored key (publish_plan.h) */
     unsigned key_bits;              /* the stored key's size, 0 if none */
+    DWORD data0_len;                /* CREDCHECK_BAD_DATA0: DATA0's size */
     enum credcheck_value value[3];  /* DATA1, DATA2, DATA3 */
     DWORD decrypt_error[3];         /* CryptDecrypt's error for CREDVAL_NO_DECRYPT */
     WCHAR domain[CREDCHECK_TEXT_MAX + 1];  /* decrypted DATA1 and DATA2 */

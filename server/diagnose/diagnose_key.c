@@ -42,7 +42,8 @@ static void check_credentials_decryptable(struct diag_result *results, int crede
             remedy = DIAG_REMEDY_ADMIN;
         else if (result == CREDCHECK_INTERRUPTED)
             remedy = "run empkpcred recover, which finishes or undoes the interrupted set";
-        else if (result == CREDCHECK_NO_DATA0 || result == CREDCHECK_NO_KEY)
+        else if (result == CREDCHECK_NO_DATA0 || result == CREDCHECK_NO_KEY
+                 || result == CREDCHECK_BAD_DATA0)
             remedy = DIAG_REMEDY_PUBLISH;
         else if (result == CREDCHECK_UNTRUSTED)
             remedy = "see the stored key check: nothing is decrypted with a key another "
