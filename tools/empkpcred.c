@@ -64,6 +64,18 @@ static const char *where(const WCHAR *server, char *buf, size_t size)
     return buf;
 }
 
+/* A DATA0 the registry reader would not read (over REGVALUE_MAX): set and
+ * verify refuse it in the same words, with CREDEXIT_BAD_DATA0. */
+static int refuse_data0_too_large(const WCHAR *server, DWORD len, const char *then)
+{
+    char w[700];
+
+    say(1, "empkpcred: DATA0 %s is %lu bytes, larger than any public key (the registry is "
+           "read up to %u bytes).\nRun empkp's Publish again to rewrite it%s\n",
+        where(server, w, sizeof(w)), (unsigned long)len, REGVALUE_MAX, then);
+    return CREDEXIT_BAD_DATA0;
+}
+
 /* ---- set --------------------------------------------------------------- */
 
 struct set_job {
@@ -372,13 +384,8 @@ static int run_set(struct set_job *job)
         err = credstore_read(job->exmpls, CREDSTORE_DATA0, &job->data0);
     if (err == ERROR_ACCESS_DENIED)
         return refuse_denied(job, "reading");
-    if (err == REGVALUE_E_TOO_LARGE && job->data0.present) {
-        say(1, "empkpcred: DATA0 %s is %lu bytes, larger than any public key (the registry is "
-               "read up to %u bytes).\nRun empkp's Publish again to rewrite it. Nothing was "
-               "written.\n", where(job->server, w, sizeof(w)), (unsigned long)job->data0.len,
-            REGVALUE_MAX);
-        return CREDEXIT_BAD_DATA0;
-    }
+    if (err == REGVALUE_E_TOO_LARGE && job->data0.present)
+        return refuse_data0_too_large(job->server, job->data0.len, ". Nothing was written.");
     if (err != ERROR_SUCCESS) {
         say(1, "empkpcred: cannot read HKLM\\SOFTWARE\\Microsoft\\ExMPLS %s: %s. "
                "Nothing was written.\n", where(job->server, w, sizeof(w)),
@@ -532,10 +539,7 @@ static int run_verify(void)
         rc = CREDEXIT_NO_DATA0;
         break;
     case CREDCHECK_BAD_DATA0:
-        say(1, "empkpcred: DATA0 on this computer is %lu bytes, larger than any public key "
-               "(the registry is read up to %u bytes).\nRun empkp's Publish again to rewrite "
-               "it, then set the credentials again.\n", (unsigned long)r.data0_len, REGVALUE_MAX);
-        rc = CREDEXIT_BAD_DATA0;
+        rc = refuse_data0_too_large(NULL, r.data0_len, ", then set the credentials again.");
         break;
     case CREDCHECK_NO_KEY:
         say(1, "empkpcred: the stored private key is missing (machine key container "
