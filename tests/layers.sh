@@ -88,7 +88,10 @@ echo "== Build: generated header dependencies"
 # make -n -W HEADER: what a change of HEADER would recompile (nothing is
 # built or touched).  The two dependencies the hand-kept lists once missed,
 # and one object that must not follow.
-recompiled() { make -s -n -W "$1" ARCH=x86_64 arch-all 2>/dev/null | grep -o -- "-c -o build/x86_64/obj/[^ ]*\.o" | sed 's#.*/obj/##'; }
+# flags.txt is remade on every run (FORCE) and rewritten only when a flag
+# changes; make -n cannot know it would stay, and would list every object:
+# -o takes it as unchanged.
+recompiled() { make -s -n -W "$1" -o build/x86_64/obj/flags.txt ARCH=x86_64 arch-all 2>/dev/null | grep -o -- "-c -o build/x86_64/obj/[^ ]*\.o" | sed 's#.*/obj/##'; }
 if [[ -d $top/build/x86_64/obj ]]; then
     objs=$(recompiled common/cred/credcheck.h)
     WHY="recompiled: $(tr '\n' ' ' <<<"$objs")" check "build: a change of common/cred/credcheck.h recompiles server/diagnose/diagnose_key.o" grep -qx server/diagnose/diagnose_key.o <<<"$objs"
