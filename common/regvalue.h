@@ -15,7 +15,7 @@
 /* NAME of KEY, whole: *data malloc'd (free()), *len bytes, *type, *present
  * TRUE.  No such value: ERROR_SUCCESS with *present FALSE.  A value over
  * REGVALUE_MAX bytes is never read, let alone cut: REGVALUE_E_TOO_LARGE
- * with *present TRUE, *len its size and *data NULL; each caller says what
+ * with *present TRUE, *type and *len its type and size, and *data NULL; each caller says what
  * that means for it.  A value that grows between the size and the read is
  * sized again. */
 LONG regvalue_read(HKEY key, const WCHAR *name, DWORD *type, BYTE **data, DWORD *len,

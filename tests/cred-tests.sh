@@ -290,6 +290,8 @@ WHY="names printed for damaged credentials" check "$arch/verify names nobody whe
     not_grep 'credentials for' "$log/verify.out"
 exmpls_set DATA3 "$d3"; exmpls_set DATA2 "${d2:0:500}"
 verify_is "DATA2 truncated: exit 12 (corrupt)" 12 'not the size of any RSA ciphertext'
+helper "$log/big.out" probe.exe big-value DATA2 65537
+verify_is "DATA2 over 64 KiB (not read): exit 12 (corrupt), as a truncated one" 12 'DATA2 (user name): not the size of any RSA ciphertext'
 exmpls_set DATA2 "$d2"; exmpls_del DATA2
 verify_is "DATA2 deleted: exit 10 (missing)" 10 'DATA2 (user name): missing'
 helper "$log/ansi.out" capicred.exe write-ansi CONTOSO mom-svc 'odd1'

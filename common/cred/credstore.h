@@ -62,7 +62,7 @@ struct credstore_value {
 
 /* Reads one value through regvalue_read.  A missing value is
  * ERROR_SUCCESS with present = 0; one over REGVALUE_MAX bytes is
- * refused: REGVALUE_E_TOO_LARGE, present = 1, len its size, no data.  Any
+ * refused: REGVALUE_E_TOO_LARGE, present = 1, type and len its own, no data.  Any
  * other error leaves v empty.  Free with credstore_value_free. */
 LONG credstore_read(HKEY key, const WCHAR *name, struct credstore_value *v);
 void credstore_value_free(struct credstore_value *v);
