@@ -1,4 +1,4 @@
-/* empkp /diagnose: one run of the checks (diagnose_key.c, diagnose_reg.c,
+/* empkp /diagnose: one run of the checks (diagnose_key.c, diagnose_registration.c,
  * then the live test through COM), the repairs of /fix, the report.  See
  * diagnose.h and diagnose_logic.h. */
 #include "diagnose.h"

@@ -1,5 +1,5 @@
 /* The Windows side of /diagnose's checks, shared by diagnose.c (the run),
- * diagnose_key.c (ExMPLS and the key store) and diagnose_reg.c (files and
+ * diagnose_key.c (ExMPLS and the key store) and diagnose_registration.c (files and
  * the COM registration).  Each fills results[] through diag_set(). */
 #ifndef EMPKP_DIAGNOSE_CHECKS_H
 #define EMPKP_DIAGNOSE_CHECKS_H

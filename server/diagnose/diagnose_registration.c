@@ -66,7 +66,7 @@ static BOOL hkcr_string(const WCHAR *path, const WCHAR *name, WCHAR *out, DWORD 
     return TRUE;
 }
 
-/* The program a LocalServer32 value names (localserver.c), wide. */
+/* The program a LocalServer32 value names (localserver32.c), wide. */
 static BOOL program_of(const WCHAR *value, WCHAR *out, DWORD size)
 {
     char utf8[PATH_CHARS * 3], path[PATH_CHARS * 3];

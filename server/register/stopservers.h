@@ -7,7 +7,7 @@
  * empkp.exe or ExchKP.exe (identity_is_server_exe), itself excepted, to end,
  * then ends those still running and waits up to STOPSERVERS_KILL_WAIT_MS for
  * them to be gone.  A server ends by itself once it is unregistered (see
- * lifetime.c) or after its linger; one of an older version that is still
+ * server_loop.c) or after its linger; one of an older version that is still
  * busy at the bound is ended mid-call, which Publish survives (the next
  * Publish repairs what it left, see publish.c).  Needs SYSTEM or an
  * administrator: ending another account's server takes SeDebugPrivilege,
